@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dcgw-scan/dcgw-scan/policies"
+	"github.com/dcgw-scan/dcgw-scan/report"
+	"github.com/dcgw-scan/dcgw-scan/sarif"
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
+)
+
+type checkFlags struct {
+	config     string
+	policyDirs []string
+	format     string
+	output     string
+	failOn     string
+	sarifURI   string
+	category   string
+}
+
+func newCheckCmd(g *globals, stdout io.Writer) *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "check SNAPSHOT",
+		Short: "Evaluate the rules on a snapshot and report the findings",
+		Long: `Evaluate the built-in rules (and any --policy directories) on a snapshot file
+and write a report.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input error,
+3 incomplete (a scope failed or a rule could not be evaluated; wins over 1).`,
+		Example: `  dcgw-scan check testdata/estates/demo/snapshot.json --config testdata/estates/demo/dcgw-scan.yaml
+  dcgw-scan check snapshot.json --format sarif --output dcgw.sarif --fail-on critical`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd, g, args[0], f, stdout)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.config, "config", "c", "", "YAML config file (rule parameters, policy_dirs, fail_on)")
+	fl.StringArrayVarP(&f.policyDirs, "policy", "p", nil, "directory of custom Rego rules (repeatable)")
+	fl.StringVarP(&f.format, "format", "f", "text", "report format: text, json, sarif or markdown")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of stdout (written whole or not at all)")
+	fl.StringVar(&f.failOn, "fail-on", "", `lowest severity that fails the run with exit 1: critical, high, medium, low, info or none (default "high", or fail_on from the config)`)
+	fl.StringVar(&f.sarifURI, "sarif-uri", "", "repository-relative path SARIF results point at (default: the snapshot path)")
+	fl.StringVar(&f.category, "category", "dcgw-scan", "SARIF automationDetails category (one per upload to GitHub code scanning)")
+	return cmd
+}
+
+func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout io.Writer) error {
+	ctx := cmd.Context()
+	render, err := renderer(f.format)
+	if err != nil {
+		return usageError(err)
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		return usageError(err)
+	}
+	failOn := policies.SeverityHigh
+	for _, s := range []string{cfg.FailOn, f.failOn} {
+		if s == "" {
+			continue
+		}
+		if failOn, err = parseFailOn(s); err != nil {
+			return usageError(fmt.Errorf("--fail-on: %w", err))
+		}
+	}
+	doc, err := snapshot.Load(path)
+	if err != nil {
+		return usageError(oneLine(err))
+	}
+	eng, err := policies.New(ctx, policies.Options{
+		Dirs:   append(append([]string{}, cfg.PolicyDirs...), f.policyDirs...),
+		Params: cfg.Params,
+	})
+	if err != nil {
+		return usageError(fmt.Errorf("load policies: %w", oneLine(err)))
+	}
+	res, err := eng.Evaluate(ctx, doc.Snapshot)
+	if err != nil {
+		return usageError(fmt.Errorf("evaluate %s: %w", path, err))
+	}
+	g.logger.Info("evaluated", "snapshot", path, "rules", len(res.Rules),
+		"findings", len(res.Findings), "not_evaluated", len(res.NotEvaluated))
+
+	uri := f.sarifURI
+	if uri == "" {
+		uri = artifactURI(path)
+	}
+	var buf bytes.Buffer
+	if err := render(&buf, res, doc, uri, f.category); err != nil {
+		return fmt.Errorf("write %s report: %w", f.format, err)
+	}
+	if f.output == "" {
+		if _, err := stdout.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	} else if err := writeFileAtomic(f.output, buf.Bytes()); err != nil {
+		return usageError(fmt.Errorf("write report: %w", err))
+	}
+	return verdict(res, failOn)
+}
+
+// verdict is the exit status of a check: incomplete (3) wins over findings (1).
+func verdict(res *policies.Result, failOn policies.Severity) error {
+	if res.Incomplete() {
+		return &exitError{code: exitIncomplete}
+	}
+	if failOn == "" {
+		return nil
+	}
+	for _, fd := range res.Findings {
+		if fd.Severity.Rank() >= failOn.Rank() {
+			return &exitError{code: exitFindings}
+		}
+	}
+	return nil
+}
+
+type renderFunc func(w io.Writer, res *policies.Result, doc *snapshot.Document, uri, category string) error
+
+func renderer(format string) (renderFunc, error) {
+	switch format {
+	case "sarif":
+		return func(w io.Writer, res *policies.Result, doc *snapshot.Document, uri, category string) error {
+			return sarif.Write(w, res, doc, sarif.Options{ToolVersion: version, URI: uri, Category: category})
+		}, nil
+	case "text", "json", "markdown":
+		write := map[string]func(io.Writer, *policies.Result, *snapshot.Document, report.Options) error{
+			"text": report.Text, "json": report.JSON, "markdown": report.Markdown,
+		}[format]
+		return func(w io.Writer, res *policies.Result, doc *snapshot.Document, _, _ string) error {
+			return write(w, res, doc, report.Options{ToolVersion: version})
+		}, nil
+	}
+	return nil, fmt.Errorf("--format: %q is not text, json, sarif or markdown", format)
+}
+
+// artifactURI is the snapshot path as a forward-slash path relative to the working
+// directory, which is what GitHub code scanning resolves against the repository root.
+func artifactURI(path string) string {
+	p := path
+	if filepath.IsAbs(p) {
+		if rel, err := filepath.Rel(mustGetwd(), p); err == nil && !strings.HasPrefix(rel, "..") {
+			p = rel
+		} else {
+			p = filepath.Base(p)
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}

@@ -1,0 +1,29 @@
+package main
+
+import "errors"
+
+// Exit codes (README "Exit codes").
+const (
+	exitClean      = 0 // no finding at or above --fail-on, every scope read
+	exitFindings   = 1 // findings at or above --fail-on
+	exitUsage      = 2 // usage, config or input error
+	exitIncomplete = 3 // some scope failed or a rule was not evaluated somewhere
+)
+
+// exitError carries an exit code to main. A nil err prints nothing (the report said it).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return "exit status " + string(rune('0'+e.code))
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// ErrIncomplete marks a scan in which some rule could not be evaluated somewhere.
+var ErrIncomplete = errors.New("scan incomplete")

@@ -1,0 +1,271 @@
+package policies
+
+import (
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/util"
+
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
+)
+
+// inputValue turns the snapshot into the policy input document, once per Evaluate.
+// It walks the Go value the way encoding/json would marshal it (field names from json
+// tags, omitempty, embedded structs inlined) and builds the ast.Value directly, so
+// the input is the snapshot's JSON form without a JSON round trip.
+func inputValue(snap *snapshot.Snapshot) (ast.Value, error) {
+	return toValue(reflect.ValueOf(snap))
+}
+
+var (
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// toValue converts v as encoding/json would marshal it.
+func toValue(v reflect.Value) (ast.Value, error) {
+	if !v.IsValid() {
+		return ast.Null{}, nil
+	}
+	t := v.Type()
+	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
+		return viaJSON(v)
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return ast.Null{}, nil
+		}
+		return toValue(v.Elem())
+	case reflect.String:
+		return ast.String(v.String()), nil
+	case reflect.Bool:
+		return ast.Boolean(v.Bool()), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return ast.Number(strconv.FormatInt(v.Int(), 10)), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return ast.Number(strconv.FormatUint(v.Uint(), 10)), nil
+	case reflect.Float32, reflect.Float64:
+		return viaJSON(v)
+	case reflect.Slice:
+		if v.IsNil() {
+			return ast.Null{}, nil
+		}
+		if t.Elem().Kind() == reflect.Uint8 {
+			return viaJSON(v) // []byte is base64 in JSON
+		}
+		fallthrough
+	case reflect.Array:
+		terms := make([]*ast.Term, v.Len())
+		for i := range terms {
+			x, err := toValue(v.Index(i))
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = ast.NewTerm(x)
+		}
+		return ast.NewArray(terms...), nil
+	case reflect.Map:
+		if v.IsNil() {
+			return ast.Null{}, nil
+		}
+		if t.Key().Kind() != reflect.String {
+			return viaJSON(v)
+		}
+		pairs := make([][2]*ast.Term, 0, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			x, err := toValue(it.Value())
+			if err != nil {
+				return nil, err
+			}
+			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(it.Key().String()), ast.NewTerm(x)})
+		}
+		return ast.NewObject(pairs...), nil
+	case reflect.Struct:
+		fields := structFields(t)
+		pairs := make([][2]*ast.Term, 0, len(fields))
+		for _, f := range fields {
+			fv, ok := fieldByIndex(v, f.index)
+			if !ok || (f.omitEmpty && isEmpty(fv)) {
+				continue
+			}
+			x, err := toValue(fv)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f.name, err)
+			}
+			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(f.name), ast.NewTerm(x)})
+		}
+		return ast.NewObject(pairs...), nil
+	}
+	return nil, fmt.Errorf("cannot convert a value of type %s", t)
+}
+
+// viaJSON converts the rare value toValue does not walk itself through encoding/json.
+func viaJSON(v reflect.Value) (ast.Value, error) {
+	b, err := json.Marshal(v.Interface())
+	if err != nil {
+		return nil, err
+	}
+	var x any
+	if err := util.UnmarshalJSON(b, &x); err != nil {
+		return nil, err
+	}
+	return ast.InterfaceToValue(x)
+}
+
+// fieldByIndex follows an index path through embedded structs; ok is false when an
+// embedded pointer on the way is nil (encoding/json then omits the fields).
+func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, true
+}
+
+// isEmpty is encoding/json's notion of an empty value for omitempty.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64,
+		reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
+}
+
+// jsonField is one JSON member of a struct type.
+type jsonField struct {
+	name      string
+	index     []int
+	omitEmpty bool
+}
+
+var fieldCache sync.Map // reflect.Type → []jsonField
+
+// structFields lists the JSON members of a struct type in encoding/json's order,
+// inlining untagged embedded structs. Name conflicts between embedded fields are
+// resolved as encoding/json does for the common case: the shallower field wins.
+func structFields(t reflect.Type) []jsonField {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.([]jsonField)
+	}
+	var fields []jsonField
+	depth := map[string]int{}
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			tag := sf.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			idx := append(append([]int(nil), index...), i)
+			ft := sf.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if sf.Anonymous && name == "" && ft.Kind() == reflect.Struct {
+				walk(ft, idx)
+				continue
+			}
+			if !sf.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = sf.Name
+			}
+			if d, ok := depth[name]; ok {
+				if d <= len(idx) {
+					continue
+				}
+				fields = slicesDeleteName(fields, name)
+			}
+			depth[name] = len(idx)
+			fields = append(fields, jsonField{
+				name:      name,
+				index:     idx,
+				omitEmpty: strings.Contains(","+opts+",", ",omitempty,"),
+			})
+		}
+	}
+	walk(t, nil)
+	fieldCache.Store(t, fields)
+	return fields
+}
+
+func slicesDeleteName(fields []jsonField, name string) []jsonField {
+	out := fields[:0]
+	for _, f := range fields {
+		if f.name != name {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// location is where an entity lives.
+type location struct {
+	provider, account, region string
+}
+
+// locations indexes every entity of the snapshot by id: every top-level collection,
+// the Konnect networks, and their attachments and private DNS attachments (which
+// take their network's location). The first entity with an id wins.
+func locations(snap *snapshot.Snapshot) map[string]location {
+	locs := map[string]location{}
+	add := func(e snapshot.Entity) {
+		if _, ok := locs[e.ID]; !ok && e.ID != "" {
+			locs[e.ID] = location{e.Provider, e.Account, e.Region}
+		}
+	}
+	for _, n := range snap.Konnect.Networks {
+		add(n.Entity)
+		for _, a := range n.Attachments {
+			add(snapshot.Entity{ID: a.ID, Provider: n.Provider, Account: n.Account, Region: n.Region})
+		}
+		for _, d := range n.PrivateDNS {
+			add(snapshot.Entity{ID: d.ID, Provider: n.Provider, Account: n.Account, Region: n.Region})
+		}
+	}
+	each(snap.Networks, func(x snapshot.Network) snapshot.Entity { return x.Entity }, add)
+	each(snap.Subnets, func(x snapshot.Subnet) snapshot.Entity { return x.Entity }, add)
+	each(snap.RouteTables, func(x snapshot.RouteTable) snapshot.Entity { return x.Entity }, add)
+	each(snap.Peerings, func(x snapshot.Peering) snapshot.Entity { return x.Entity }, add)
+	each(snap.Hubs, func(x snapshot.Hub) snapshot.Entity { return x.Entity }, add)
+	each(snap.HubAttachments, func(x snapshot.HubAttachment) snapshot.Entity { return x.Entity }, add)
+	each(snap.HubRouteTables, func(x snapshot.HubRouteTable) snapshot.Entity { return x.Entity }, add)
+	each(snap.Firewalls, func(x snapshot.Firewall) snapshot.Entity { return x.Entity }, add)
+	each(snap.PrefixLists, func(x snapshot.PrefixList) snapshot.Entity { return x.Entity }, add)
+	each(snap.LoadBalancers, func(x snapshot.LoadBalancer) snapshot.Entity { return x.Entity }, add)
+	each(snap.TargetGroups, func(x snapshot.TargetGroup) snapshot.Entity { return x.Entity }, add)
+	each(snap.DNSZones, func(x snapshot.DNSZone) snapshot.Entity { return x.Entity }, add)
+	each(snap.DNSRecords, func(x snapshot.DNSRecord) snapshot.Entity { return x.Entity }, add)
+	each(snap.PrivateEndpoints, func(x snapshot.PrivateEndpoint) snapshot.Entity { return x.Entity }, add)
+	each(snap.ResourceGateways, func(x snapshot.ResourceGateway) snapshot.Entity { return x.Entity }, add)
+	each(snap.Shares, func(x snapshot.Share) snapshot.Entity { return x.Entity }, add)
+	// DNS resolutions and custom domains carry no location to look up.
+	return locs
+}
+
+func each[T any](xs []T, entity func(T) snapshot.Entity, add func(snapshot.Entity)) {
+	for _, x := range xs {
+		add(entity(x))
+	}
+}

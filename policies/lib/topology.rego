@@ -1,0 +1,315 @@
+# METADATA
+# description: >-
+#   What is connected to Kong: the Konnect networks and their attachments, the
+#   customer networks peered with them, the hub attachments and route tables that
+#   are Kong's, and what Kong's hub route tables reach. Every set is computed from
+#   input once and joined through objects keyed by id (linear in the estate).
+#   Reads konnect.networks, networks, subnets, peerings, hub_attachments and
+#   hub_route_tables: list those in the inputs of a rule that uses this package.
+package dcgw.lib.topology
+
+# Konnect attachment kinds that connect by network peering and through a hub.
+peering_kinds := {
+	"aws-vpc-peering-attachment",
+	"azure-vnet-peering-attachment",
+	"gcp-vpc-peering-attachment",
+}
+
+hub_kinds := {
+	"aws-transit-gateway-attachment",
+	"azure-vhub-peering-attachment",
+}
+
+# kong_cidrs are the CIDRs of the Konnect networks.
+kong_cidrs contains n.cidr if some n in input.konnect.networks
+
+# dp_ips are the private IPs of every data plane.
+dp_ips contains ip if {
+	some n in input.konnect.networks
+	some ip in n.data_plane_ips
+}
+
+# kong_attachments are the Konnect attachments, each with konnect_network_id added.
+kong_attachments contains object.union(a, {"konnect_network_id": n.id}) if {
+	some n in input.konnect.networks
+	some a in n.attachments
+}
+
+# konnect_networks_by_id indexes the Konnect networks.
+konnect_networks_by_id := {n.id: n | some n in input.konnect.networks}
+
+# Kong's own VPC/VNet ids on the provider side, to the Konnect network.
+_kong_provider_networks := {n.provider_network_id: n.id |
+	some n in input.konnect.networks
+	n.provider_network_id != ""
+}
+
+# Peering ids named by peering attachments, to the Konnect network.
+_attachment_peerings := {a.peering_id: a.konnect_network_id |
+	some a in kong_attachments
+	a.kind in peering_kinds
+	a.peering_id != ""
+}
+
+# peering_konnect is the set of [peering id, konnect network id] of peerings with Kong.
+peering_konnect contains [p.id, _attachment_peerings[p.id]] if some p in input.peerings
+
+peering_konnect contains [p.id, _kong_provider_networks[p.remote.network_id]] if some p in input.peerings
+
+# kong_peerings are the ids of the peerings that connect to a Konnect network.
+kong_peerings contains pair[0] if some pair in peering_konnect
+
+# kong_peering_targets are the ids a customer route may name to send traffic over a
+# peering with Kong: the peerings found, and the peering ids Konnect reports (a peering
+# of another account may be missing from the snapshot).
+kong_peering_targets := kong_peerings | {id | some id, _ in _attachment_peerings}
+
+peerings_by_id := {p.id: p | some p in input.peerings}
+
+# customer_side is the side of a peering with Kong that is the customer's (the local
+# side unless the peering was collected from Kong's side).
+customer_side(p) := p.remote if p.local.network_id in object.keys(_kong_provider_networks)
+
+customer_side(p) := p.local if not p.local.network_id in object.keys(_kong_provider_networks)
+
+# connections are the {konnect_network_id, network_id, via} triples of customer networks
+# connected to a Konnect network, via "peering" or "hub".
+connections contains {"konnect_network_id": a.konnect_network_id, "network_id": a.network_id, "via": "peering"} if {
+	some a in kong_attachments
+	a.kind in peering_kinds
+	a.network_id != ""
+}
+
+connections contains {"konnect_network_id": pair[1], "network_id": nid, "via": "peering"} if {
+	some pair in peering_konnect
+	nid := customer_side(peerings_by_id[pair[0]]).network_id
+	nid != ""
+}
+
+connections contains {"konnect_network_id": r.konnect_network_id, "network_id": nid, "via": "hub"} if {
+	some r in reach
+	nid := hub_attachments_by_id[r.attachment_id].network_id
+	nid != ""
+}
+
+# peered_networks are the customer networks peered with Kong.
+peered_networks contains c.network_id if {
+	some c in connections
+	c.via == "peering"
+}
+
+# hub_networks are the networks of the hub attachments Kong can reach.
+hub_networks contains c.network_id if {
+	some c in connections
+	c.via == "hub"
+}
+
+connected_networks := peered_networks | hub_networks
+
+# konnect_networks_of[network id] are the Konnect network ids connected to that network.
+# (Indexes that rules look up by key are complete objects: a partial rule looked up
+# with a bound key is re-evaluated on every lookup.)
+konnect_networks_of := {nid: kns |
+	some nid in connected_networks
+	kns := {c.konnect_network_id | some c in connections; c.network_id == nid}
+}
+
+hub_attachments_by_id := {h.id: h | some h in input.hub_attachments}
+
+hub_route_tables_by_id := {t.id: t | some t in input.hub_route_tables}
+
+# _kong_hub_attachment_konnect is the set of [hub attachment id, konnect network id] of
+# Kong's attachments on hubs: the id Konnect reports, or an attachment of Kong's own VPC/VNet.
+_kong_hub_attachment_konnect contains [a.hub_attachment_id, a.konnect_network_id] if {
+	some a in kong_attachments
+	a.kind in hub_kinds
+	a.hub_attachment_id != ""
+}
+
+_kong_hub_attachment_konnect contains [h.id, _kong_provider_networks[h.network_id]] if some h in input.hub_attachments
+
+# kong_hub_attachments are the ids of Kong's attachments on hubs.
+kong_hub_attachments contains pair[0] if some pair in _kong_hub_attachment_konnect
+
+# kong_hubs are the hubs that carry a Kong attachment.
+kong_hubs contains hub if {
+	some a in kong_attachments
+	a.kind in hub_kinds
+	hub := a.hub_id
+	hub != ""
+}
+
+kong_hubs contains hub_attachments_by_id[id].hub_id if some id in kong_hub_attachments
+
+# kong_route_table_konnect is the set of [hub route table id, konnect network id] of
+# the tables that look up Kong's traffic (associated with a Kong hub attachment).
+kong_route_table_konnect contains [tid, pair[1]] if {
+	some pair in _kong_hub_attachment_konnect
+	tid := hub_attachments_by_id[pair[0]].associated_route_table_id
+	tid != ""
+}
+
+kong_route_table_konnect contains [t.id, kn] if {
+	some t in input.hub_route_tables
+	some aid in t.associations
+	some pair in _kong_hub_attachment_konnect
+	pair[0] == aid
+	kn := pair[1]
+}
+
+# kong_route_tables are the hub route tables associated with a Kong hub attachment.
+kong_route_tables contains pair[0] if some pair in kong_route_table_konnect
+
+# Tables by label, for Azure propagation labels.
+_table_labels := {[l, t.id] | some t in input.hub_route_tables; some l in t.labels}
+
+_tables_by_label := {label: tids |
+	some label in {pair[0] | some pair in _table_labels}
+	tids := {pair[1] | some pair in _table_labels; pair[0] == label}
+}
+
+# propagations are the {attachment_id, route_table_id} pairs of an attachment whose
+# ranges a hub route table learns: listed in the table's propagations, the table listed
+# in the attachment's propagated_route_table_ids, or a label of the attachment's
+# propagation_labels that the table carries.
+propagations contains {"attachment_id": aid, "route_table_id": t.id} if {
+	some t in input.hub_route_tables
+	some aid in t.propagations
+}
+
+propagations contains {"attachment_id": h.id, "route_table_id": tid} if {
+	some h in input.hub_attachments
+	some tid in h.propagated_route_table_ids
+}
+
+propagations contains {"attachment_id": h.id, "route_table_id": tid} if {
+	some h in input.hub_attachments
+	some label in h.propagation_labels
+	some tid in _tables_by_label[label]
+}
+
+# associations are the {attachment_id, route_table_id} pairs of an attachment whose
+# traffic a hub route table looks up.
+associations contains {"attachment_id": aid, "route_table_id": t.id} if {
+	some t in input.hub_route_tables
+	some aid in t.associations
+}
+
+associations contains {"attachment_id": h.id, "route_table_id": h.associated_route_table_id} if {
+	some h in input.hub_attachments
+	h.associated_route_table_id != ""
+}
+
+# active_route holds for a route that is not a blackhole.
+active_route(r) if object.get(r, "state", "") != "blackhole"
+
+# reach is the set of {konnect_network_id, route_table_id, attachment_id, via} of the
+# hub attachments a Kong route table reaches: "route" for the next hop of an active
+# route, "propagation" for an attachment propagating into the table. Kong's own
+# attachments are left out.
+reach contains {"konnect_network_id": pair[1], "route_table_id": pair[0], "attachment_id": aid, "via": "route"} if {
+	some pair in kong_route_table_konnect
+	some r in hub_route_tables_by_id[pair[0]].routes
+	active_route(r)
+	some aid in r.attachment_ids
+	not aid in kong_hub_attachments
+}
+
+reach contains {"konnect_network_id": pair[1], "route_table_id": pair[0], "attachment_id": p.attachment_id, "via": "propagation"} if {
+	some pair in kong_route_table_konnect
+	some p in _propagations_by_table[pair[0]]
+	not p.attachment_id in kong_hub_attachments
+}
+
+_propagations_by_table := {tid: ps |
+	some tid in kong_route_tables
+	ps := {p | some p in propagations; p.route_table_id == tid}
+}
+
+# reach_via[[route table id, attachment id]] is how the Kong route table reaches the
+# attachment ("route", "propagation").
+reach_via := {[tid, aid]: vias |
+	some [tid, aid] in {[r.route_table_id, r.attachment_id] | some r in reach}
+	vias := {r.via | some r in reach; r.route_table_id == tid; r.attachment_id == aid}
+}
+
+# next_hop_destinations[[route table id, attachment id]] are the destinations (or prefix
+# list ids) of the active routes of a Kong route table with that next hop.
+next_hop_destinations := {[tid, aid]: ds |
+	some [tid, aid] in {[h[0], h[1]] | some h in _next_hops}
+	ds := {h[2] | some h in _next_hops; h[0] == tid; h[1] == aid}
+}
+
+_next_hops contains [tid, aid, d] if {
+	some tid in kong_route_tables
+	some route in hub_route_tables_by_id[tid].routes
+	active_route(route)
+	some aid in route.attachment_ids
+	d := object.get(route, "destination", object.get(route, "prefix_list_id", ""))
+}
+
+# reachable_attachments are the hub attachments Kong can reach.
+reachable_attachments contains r.attachment_id if some r in reach
+
+# Ranges of a network.
+
+_subnets_network_ids := {s.network_id | some s in input.subnets}
+
+_subnet_ranges := {nid: cidrs |
+	some nid in _subnets_network_ids
+	cidrs := {c | some s in input.subnets; s.network_id == nid; some c in s.cidrs}
+}
+
+networks_by_id := {n.id: n | some n in input.networks}
+
+# network_ranges[network id] is every range of the network: its own CIDRs and every
+# subnet range (GCP networks have only subnet ranges; secondary ranges count).
+network_ranges := object.union(
+	{nid: ranges | some nid, ranges in _subnet_ranges},
+	{nid: ranges |
+		some nid, n in networks_by_id
+		ranges := object.get(_subnet_ranges, nid, set()) | {c | some c in object.get(n, "cidrs", [])}
+	},
+)
+
+# network_blocks[network id] are the network's ranges without the subnet ranges that
+# lie inside one of its own CIDRs: the blocks to compare with other networks.
+network_blocks := {nid: blocks |
+	some nid, ranges in network_ranges
+	own := {c | some c in object.get(networks_by_id, [nid, "cidrs"], [])}
+	blocks := own | {c |
+		some c in ranges
+		not c in own
+		not _inside_any(c, own)
+	}
+}
+
+_inside_any(c, outers) if {
+	some o in outers
+	data.dcgw.lib.net.within(c, o)
+}
+
+# Config lists, empty when data.config leaves them out.
+default _config_upstream_subnets := []
+
+_config_upstream_subnets := data.config.upstream_subnets
+
+default _config_allowed_spokes := []
+
+_config_allowed_spokes := data.config.allowed_spokes
+
+# upstream_subnets are the subnets that host upstreams: data.config.upstream_subnets
+# when set, else every subnet of a network connected to Kong.
+upstream_subnets := {s | some s in _config_upstream_subnets} if {
+	count(_config_upstream_subnets) > 0
+} else := {s.id | some s in input.subnets; s.network_id in connected_networks}
+
+# allowed_spoke holds for a hub attachment allowed by data.config.allowed_spokes (its id
+# or its network id is listed).
+allowed_spoke(aid) if aid in _config_allowed_spokes
+
+allowed_spoke(aid) if {
+	nid := hub_attachments_by_id[aid].network_id
+	nid != ""
+	nid in _config_allowed_spokes
+}

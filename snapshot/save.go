@@ -1,0 +1,344 @@
+package snapshot
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Marshal encodes s as the snapshot file format: sorted (see Sort), indented by two
+// spaces, with a trailing newline, so the same estate always gives the same bytes.
+// It sorts s in place, fills an empty SchemaVersion and writes nil Scope.Collections
+// as [] (the schema requires the member). A SchemaVersion this build does not write
+// is an error.
+func Marshal(s *Snapshot) ([]byte, error) {
+	if s == nil {
+		return nil, errors.New("marshal snapshot: nil snapshot")
+	}
+	switch s.SchemaVersion {
+	case SchemaVersion:
+	case "":
+		s.SchemaVersion = SchemaVersion
+	default:
+		return nil, fmt.Errorf("marshal snapshot: schema_version %q (this dcgw-scan writes %q)", s.SchemaVersion, SchemaVersion)
+	}
+	for i := range s.Scopes {
+		if s.Scopes[i].Collections == nil {
+			s.Scopes[i].Collections = []string{}
+		}
+	}
+	s.Sort()
+
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil { // Encode ends with a newline.
+		return nil, fmt.Errorf("marshal snapshot: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Save writes s to path atomically: it marshals s (see Marshal), writes a temporary
+// file in the same directory, syncs it and renames it over path. On any failure it
+// removes the temporary file, and path keeps its old content or stays absent. A new
+// file gets mode 0644; an existing file keeps its mode. Save does not validate s:
+// Load reports what is wrong with a saved file, with lines.
+func Save(path string, s *Snapshot) (err error) {
+	data, err := Marshal(s)
+	if err != nil {
+		return err
+	}
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close() // may already be closed; the write error is what matters
+			_ = os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	if err := f.Chmod(mode); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	// Make the rename itself durable. The file is complete either way, so a
+	// directory that cannot be synced is not worth failing for.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// Sort puts every list whose order carries no meaning into a canonical order, so
+// that equal estates marshal to equal bytes:
+//
+//   - every entity collection, Konnect networks and custom domains, attachments and
+//     their resource configurations, private DNS attachments, share principals and
+//     dns_resolutions by id; Konnect availability by provider and region; scopes by
+//     provider/account/region/service;
+//   - CIDR and IP lists by address, then prefix length; lists of ids, hostnames,
+//     zones, labels and record values by string;
+//   - routes of route tables and hub route tables by destination, prefix list,
+//     priority, target: every provider picks a route by longest prefix match and an
+//     explicit priority, never by position;
+//   - a firewall's rules by id, but only when every rule has a distinct id: rules
+//     without ids keep the collector's order. The ports, sources, destinations and
+//     targets of a rule, the attachments of a firewall, the listeners of a load
+//     balancer and the targets of a target group are sets and are sorted.
+//
+// Left in their order: DNS server lists (the first is preferred), CNAME chains
+// (hop order), DNS forwarding configs, scope errors (as they happened).
+func (s *Snapshot) Sort() {
+	k := &s.Konnect
+	sortByID(k.Networks, func(n KonnectNetwork) string { return n.ID })
+	for i := range k.Networks {
+		n := &k.Networks[i]
+		slices.Sort(n.AvailabilityZones)
+		slices.SortFunc(n.DataPlaneIPs, compareAddr)
+		slices.SortFunc(n.EgressIPs, compareAddr)
+		slices.Sort(n.Hostnames)
+		sortByID(n.Attachments, func(a KonnectAttachment) string { return a.ID })
+		for j := range n.Attachments {
+			a := &n.Attachments[j]
+			slices.SortFunc(a.CIDRBlocks, comparePrefix)
+			sortByID(a.ResourceConfigs, func(r KonnectResourceConfig) string { return r.ID })
+		}
+		sortByID(n.PrivateDNS, func(d KonnectPrivateDNS) string { return d.ID })
+	}
+	sortByID(k.CustomDomains, func(d CustomDomain) string { return d.ID })
+	slices.SortStableFunc(k.Availability, func(a, b AvailabilityRegion) int {
+		return cmp.Or(strings.Compare(a.Provider, b.Provider), strings.Compare(a.Region, b.Region))
+	})
+	for i := range k.Availability {
+		slices.SortFunc(k.Availability[i].AllowedCIDRs, comparePrefix)
+		slices.SortFunc(k.Availability[i].ReservedCIDRs, comparePrefix)
+	}
+
+	sortByID(s.Networks, func(n Network) string { return n.ID })
+	for i := range s.Networks {
+		slices.SortFunc(s.Networks[i].CIDRs, comparePrefix)
+	}
+	sortByID(s.Subnets, func(n Subnet) string { return n.ID })
+	for i := range s.Subnets {
+		slices.SortFunc(s.Subnets[i].CIDRs, comparePrefix)
+		slices.Sort(s.Subnets[i].FirewallIDs)
+	}
+	sortByID(s.RouteTables, func(t RouteTable) string { return t.ID })
+	for i := range s.RouteTables {
+		slices.Sort(s.RouteTables[i].SubnetIDs)
+		slices.SortStableFunc(s.RouteTables[i].Routes, compareRoute)
+	}
+	sortByID(s.Peerings, func(p Peering) string { return p.ID })
+	for i := range s.Peerings {
+		for _, side := range []*PeeringSide{&s.Peerings[i].Local, &s.Peerings[i].Remote} {
+			slices.SortFunc(side.CIDRs, comparePrefix)
+			slices.SortFunc(side.PeeredCIDRs, comparePrefix)
+		}
+	}
+	sortByID(s.Hubs, func(h Hub) string { return h.ID })
+	for i := range s.Hubs {
+		slices.SortFunc(s.Hubs[i].CIDRs, comparePrefix)
+	}
+	sortByID(s.HubAttachments, func(a HubAttachment) string { return a.ID })
+	for i := range s.HubAttachments {
+		slices.Sort(s.HubAttachments[i].PropagatedRouteTableIDs)
+		slices.Sort(s.HubAttachments[i].PropagationLabels)
+	}
+	sortByID(s.HubRouteTables, func(t HubRouteTable) string { return t.ID })
+	for i := range s.HubRouteTables {
+		t := &s.HubRouteTables[i]
+		slices.Sort(t.Labels)
+		slices.Sort(t.Associations)
+		slices.Sort(t.Propagations)
+		for j := range t.Routes {
+			slices.Sort(t.Routes[j].AttachmentIDs)
+		}
+		slices.SortStableFunc(t.Routes, compareHubRoute)
+	}
+	sortByID(s.Firewalls, func(f Firewall) string { return f.ID })
+	for i := range s.Firewalls {
+		f := &s.Firewalls[i]
+		slices.SortStableFunc(f.AttachedTo, func(a, b Attachment) int {
+			return cmp.Or(strings.Compare(a.Kind, b.Kind), strings.Compare(a.ID, b.ID))
+		})
+		for j := range f.Rules {
+			r := &f.Rules[j]
+			slices.SortStableFunc(r.Ports, func(a, b PortRange) int {
+				return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+			})
+			slices.SortStableFunc(r.Sources, compareAddress)
+			slices.SortStableFunc(r.Destinations, compareAddress)
+			slices.SortStableFunc(r.Targets, compareAddress)
+		}
+		if distinctIDs(f.Rules) {
+			slices.SortFunc(f.Rules, func(a, b FirewallRule) int { return strings.Compare(a.ID, b.ID) })
+		}
+	}
+	sortByID(s.PrefixLists, func(p PrefixList) string { return p.ID })
+	for i := range s.PrefixLists {
+		slices.SortFunc(s.PrefixLists[i].CIDRs, comparePrefix)
+	}
+	sortByID(s.LoadBalancers, func(l LoadBalancer) string { return l.ID })
+	for i := range s.LoadBalancers {
+		lb := &s.LoadBalancers[i]
+		slices.Sort(lb.FirewallIDs)
+		slices.Sort(lb.TargetGroupIDs)
+		slices.SortStableFunc(lb.Listeners, func(a, b Listener) int {
+			return cmp.Or(cmp.Compare(a.Port, b.Port), strings.Compare(a.Protocol, b.Protocol), strings.Compare(a.ID, b.ID))
+		})
+	}
+	sortByID(s.TargetGroups, func(g TargetGroup) string { return g.ID })
+	for i := range s.TargetGroups {
+		g := &s.TargetGroups[i]
+		slices.Sort(g.LoadBalancerIDs)
+		slices.SortStableFunc(g.Targets, func(a, b Target) int {
+			return cmp.Or(strings.Compare(a.ID, b.ID), cmp.Compare(a.Port, b.Port))
+		})
+	}
+	sortByID(s.DNSZones, func(z DNSZone) string { return z.ID })
+	for i := range s.DNSZones {
+		slices.Sort(s.DNSZones[i].NetworkIDs)
+	}
+	sortByID(s.DNSRecords, func(r DNSRecord) string { return r.ID })
+	for i := range s.DNSRecords {
+		slices.Sort(s.DNSRecords[i].Values) // a record set is a set
+	}
+	sortByID(s.DNSResolutions, func(r DNSResolution) string { return r.ID })
+	for i := range s.DNSResolutions {
+		slices.SortFunc(s.DNSResolutions[i].Addresses, compareAddr)
+	}
+	sortByID(s.PrivateEndpoints, func(e PrivateEndpoint) string { return e.ID })
+	for i := range s.PrivateEndpoints {
+		e := &s.PrivateEndpoints[i]
+		slices.Sort(e.ChildIDs)
+		slices.Sort(e.PortRanges)
+		slices.Sort(e.ShareIDs)
+	}
+	sortByID(s.ResourceGateways, func(g ResourceGateway) string { return g.ID })
+	for i := range s.ResourceGateways {
+		slices.Sort(s.ResourceGateways[i].SubnetIDs)
+		slices.Sort(s.ResourceGateways[i].FirewallIDs)
+	}
+	sortByID(s.Shares, func(sh Share) string { return sh.ID })
+	for i := range s.Shares {
+		sortByID(s.Shares[i].Principals, func(p SharePrincipal) string { return p.ID })
+		slices.Sort(s.Shares[i].ResourceIDs)
+	}
+	slices.SortStableFunc(s.Scopes, func(a, b Scope) int {
+		return cmp.Or(
+			strings.Compare(a.Provider, b.Provider), strings.Compare(a.Account, b.Account),
+			strings.Compare(a.Region, b.Region), strings.Compare(a.Service, b.Service))
+	})
+	for i := range s.Scopes {
+		slices.Sort(s.Scopes[i].Collections)
+	}
+}
+
+// sortByID sorts a list by id, keeping the order of equal ids (which Load rejects
+// in collections, but Sort must not reorder arbitrarily either).
+func sortByID[T any](list []T, id func(T) string) {
+	slices.SortStableFunc(list, func(a, b T) int { return strings.Compare(id(a), id(b)) })
+}
+
+func distinctIDs(rules []FirewallRule) bool {
+	seen := make(map[string]bool, len(rules))
+	for _, r := range rules {
+		if r.ID == "" || seen[r.ID] {
+			return false
+		}
+		seen[r.ID] = true
+	}
+	return true
+}
+
+// comparePrefix orders CIDRs by address, then prefix length; strings that do not
+// parse come last, by text. Equal prefixes fall back to the text, so the order is total.
+func comparePrefix(a, b string) int {
+	pa, errA := netip.ParsePrefix(a)
+	pb, errB := netip.ParsePrefix(b)
+	switch {
+	case errA == nil && errB == nil:
+		return cmp.Or(pa.Addr().Compare(pb.Addr()), cmp.Compare(pa.Bits(), pb.Bits()), strings.Compare(a, b))
+	case errA == nil:
+		return -1
+	case errB == nil:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+// compareAddr orders IP addresses numerically (IPv4 first); strings that do not
+// parse come last, by text.
+func compareAddr(a, b string) int {
+	ia, errA := netip.ParseAddr(a)
+	ib, errB := netip.ParseAddr(b)
+	switch {
+	case errA == nil && errB == nil:
+		return cmp.Or(ia.Compare(ib), strings.Compare(a, b))
+	case errA == nil:
+		return -1
+	case errB == nil:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func compareRoute(a, b Route) int {
+	return cmp.Or(
+		comparePrefix(a.Destination, b.Destination),
+		strings.Compare(a.PrefixListID, b.PrefixListID),
+		cmp.Compare(a.Priority, b.Priority),
+		strings.Compare(a.TargetKind, b.TargetKind),
+		strings.Compare(a.TargetID, b.TargetID),
+		strings.Compare(a.Origin, b.Origin),
+		strings.Compare(a.State, b.State),
+	)
+}
+
+func compareHubRoute(a, b HubRoute) int {
+	return cmp.Or(
+		comparePrefix(a.Destination, b.Destination),
+		strings.Compare(a.PrefixListID, b.PrefixListID),
+		slices.Compare(a.AttachmentIDs, b.AttachmentIDs),
+		strings.Compare(a.Type, b.Type),
+		strings.Compare(a.State, b.State),
+	)
+}
+
+func compareAddress(a, b Address) int {
+	if a.Kind == AddrCIDR && b.Kind == AddrCIDR {
+		return comparePrefix(a.Value, b.Value)
+	}
+	return cmp.Or(strings.Compare(a.Kind, b.Kind), strings.Compare(a.Value, b.Value))
+}
