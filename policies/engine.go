@@ -136,9 +136,10 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*Result
 	}
 
 	res := &Result{
-		Rules:        e.Rules(),
-		Findings:     []Finding{},
-		NotEvaluated: notEvaluated(e.rules, snap.Scopes),
+		Rules:            e.Rules(),
+		Findings:         []Finding{},
+		NotEvaluated:     notEvaluated(e.rules, snap.Scopes),
+		IncompleteScopes: incompleteScopes(snap.Scopes),
 	}
 	for _, fs := range perRule {
 		res.Findings = append(res.Findings, fs...)

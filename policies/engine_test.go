@@ -169,7 +169,8 @@ func TestEvaluateFindings(t *testing.T) {
 			},
 			{RuleID: "DCGW-HUB-901", Severity: SeverityLow, ResourceID: "nowhere", Message: "Not in the snapshot."},
 		},
-		NotEvaluated: []NotEvaluated{},
+		NotEvaluated:     []NotEvaluated{},
+		IncompleteScopes: []string{},
 	}
 	snap := estate()
 	// Evaluating twice on one engine gives the same answer: the prepared queries
@@ -620,8 +621,26 @@ func TestNotEvaluated(t *testing.T) {
 			name:   "uncovered collection",
 			scopes: []snapshot.Scope{ok("aws", "1", "ec2", "networks"), ok("konnect", "org", "networks", "konnect.networks")},
 			want: []NotEvaluated{
-				{RuleID: "R-ANY", Scope: "collection:dns_records", Reason: "no scope in the snapshot collected dns_records"},
-				{RuleID: "R-AWS", Scope: "collection:peerings", Reason: "no scope in the snapshot collected peerings"},
+				{RuleID: "R-ANY", Scope: "aws:dns_records", Reason: "no aws scope in the snapshot collected dns_records"},
+				{RuleID: "R-AWS", Scope: "aws:peerings", Reason: "no aws scope in the snapshot collected peerings"},
+			},
+		},
+		{
+			name: "clouds absent from the estate need nothing, Konnect is always needed",
+			scopes: []snapshot.Scope{
+				ok("gcp", "p1", "compute", "networks", "peerings"),
+				ok("gcp", "p1", "dns", "dns_records"),
+			},
+			want: []NotEvaluated{
+				{RuleID: "R-KONG", Scope: "konnect:konnect.networks", Reason: "no konnect scope in the snapshot collected konnect.networks"},
+			},
+		},
+		{
+			name: "a collection only some present clouds fill",
+			scopes: append(slicesClone(allOK),
+				ok("azure", "sub", "network", "networks", "peerings")),
+			want: []NotEvaluated{
+				{RuleID: "R-ANY", Scope: "azure:dns_records", Reason: "no azure scope in the snapshot collected dns_records"},
 			},
 		},
 		{
@@ -631,6 +650,7 @@ func TestNotEvaluated(t *testing.T) {
 				{RuleID: "R-ANY", Scope: "aws/1/r1/all", Reason: "scope failed"},
 				{RuleID: "R-AWS", Scope: "aws/1/r1/all", Reason: "scope failed"},
 				{RuleID: "R-KONG", Scope: "aws/1/r1/all", Reason: "scope failed"},
+				{RuleID: "R-KONG", Scope: "konnect:konnect.networks", Reason: "no konnect scope in the snapshot collected konnect.networks"},
 			},
 		},
 	}
@@ -641,6 +661,26 @@ func TestNotEvaluated(t *testing.T) {
 				t.Errorf("notEvaluated mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestIncompleteScopes(t *testing.T) {
+	t.Parallel()
+	scopes := []snapshot.Scope{
+		{Provider: "aws", Account: "2", Region: "r1", Service: "ec2", Status: snapshot.ScopeFailed},
+		{Provider: "aws", Account: "1", Region: "r1", Service: "ec2", Status: snapshot.ScopeOK},
+		{Provider: "aws", Account: "1", Region: "r1", Service: "elb", Status: snapshot.ScopePartial},
+	}
+	want := []string{"aws/1/r1/elb", "aws/2/r1/ec2"}
+	if diff := cmp.Diff(want, incompleteScopes(scopes)); diff != "" {
+		t.Errorf("incompleteScopes mismatch (-want +got):\n%s", diff)
+	}
+	res := Result{IncompleteScopes: want}
+	if !res.Incomplete() {
+		t.Error("a result with failed scopes and no blind rule is not incomplete")
+	}
+	if (&Result{}).Incomplete() {
+		t.Error("an empty result is incomplete")
 	}
 }
 

@@ -245,16 +245,14 @@ func decodeRule(p *pkgInfo, pkgName string) (Rule, []locError) {
 		}
 	}
 
-	hasSet := false
 	for _, d := range p.deny {
 		if len(d.rule.Head.Ref()) == 1 && len(d.rule.Head.Args) == 0 && d.rule.Head.RuleKind() == ast.MultiValue {
-			hasSet = true
 			continue
 		}
 		errs = append(errs, locError{d.file, d.rule.Location.Row,
 			label + ": deny must be a partial set rule (deny contains f if { ... })"})
 	}
-	if !hasSet && len(p.deny) == 0 {
+	if len(p.deny) == 0 {
 		fail("no deny rule: a rule package must define deny as a partial set (deny contains f if { ... })")
 	}
 	return r, errs

@@ -1,6 +1,11 @@
 package policies
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
 
 // Severity is a rule's severity. The order is info < low < medium < high < critical.
 type Severity string
@@ -95,6 +100,37 @@ type Finding struct {
 	Region   string `json:"region,omitempty"`
 }
 
+// Fingerprint identifies the finding across runs, whatever its message or the lines of
+// its resource: the hex SHA-256 of the rule id, the canonical resource id and the key,
+// NUL-separated. SARIF uses it as partialFingerprints.primaryLocationLineHash.
+func (f Finding) Fingerprint() string {
+	sum := sha256.Sum256([]byte(f.RuleID + "\x00" + CanonicalResourceID(f.ResourceID) + "\x00" + f.Key))
+	return hex.EncodeToString(sum[:])
+}
+
+// CanonicalResourceID trims id and lower-cases Azure resource ids, which Azure treats
+// case-insensitively (and returns in varying case).
+func CanonicalResourceID(id string) string {
+	id = strings.TrimSpace(id)
+	if strings.HasPrefix(strings.ToLower(id), "/subscriptions/") {
+		return strings.ToLower(id)
+	}
+	return id
+}
+
+// RulesDocURL is where the rule reference lives; a rule's anchor is its lower-cased id.
+const RulesDocURL = "https://github.com/dcgw-scan/dcgw-scan/blob/main/docs/rules.md#"
+
+// HelpURI is the rule's first link, or its entry in the rule reference.
+func (r Rule) HelpURI() string {
+	for _, l := range r.Links {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return RulesDocURL + strings.ToLower(r.ID)
+}
+
 // NotEvaluated says a rule could not be evaluated for a scope, and why.
 type NotEvaluated struct {
 	RuleID string `json:"rule_id"`
@@ -109,7 +145,11 @@ type Result struct {
 	Rules        []Rule         `json:"rules"`
 	Findings     []Finding      `json:"findings"`
 	NotEvaluated []NotEvaluated `json:"not_evaluated"`
+	// IncompleteScopes are the keys of the snapshot's scopes that failed or are
+	// partial, whether or not a rule reads what they would have collected.
+	IncompleteScopes []string `json:"incomplete_scopes"`
 }
 
-// Incomplete reports whether some rule could not be evaluated somewhere.
-func (r *Result) Incomplete() bool { return len(r.NotEvaluated) > 0 }
+// Incomplete reports whether some scope failed or some rule could not be evaluated
+// somewhere: such a scan is never clean.
+func (r *Result) Incomplete() bool { return len(r.NotEvaluated) > 0 || len(r.IncompleteScopes) > 0 }

@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
-	"github.com/dcgw-scan/dcgw-scan/sarif"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -156,7 +155,7 @@ func (v *view) jsonReport() JSONReport {
 			ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity,
 			Connectivity: orEmpty(rule.Connectivity), Providers: orEmpty(rule.Providers),
 			Remediation: rule.Remediation, Links: orEmpty(rule.Links),
-			HelpURI: sarif.RuleHelpURI(rule), Builtin: rule.Builtin,
+			HelpURI: rule.HelpURI(), Builtin: rule.Builtin,
 		})
 	}
 	for _, f := range v.findings {
@@ -170,7 +169,7 @@ func (v *view) jsonReport() JSONReport {
 			ResourceID: f.ResourceID, Key: f.Key, Message: f.Message,
 			Provider: f.Provider, Account: f.Account, Region: f.Region, Evidence: ev,
 			Location:    JSONLocation{URI: v.uri, StartLine: sp.StartLine, EndLine: sp.EndLine},
-			Fingerprint: sarif.Fingerprint(f.RuleID, f.ResourceID, f.Key),
+			Fingerprint: f.Fingerprint(),
 		})
 	}
 	for _, s := range v.scopes {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
-	"github.com/dcgw-scan/dcgw-scan/sarif"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -72,7 +71,7 @@ func Markdown(w io.Writer, res *policies.Result, doc *snapshot.Document, opts Op
 	if len(v.unhealthy) > 0 {
 		fmt.Fprintf(b, "\n### Scopes that failed (%d)\n\n", len(v.unhealthy))
 		for _, s := range v.unhealthy {
-			msg := strings.TrimPrefix(sarif.ScopeMessage(s), "scope "+s.Key()+" ")
+			msg := s.Problem()
 			fmt.Fprintf(b, "- %s %s\n", mdCode(s.Key()), mdText(msg))
 		}
 	}

@@ -12,12 +12,11 @@ import (
 	"strings"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
-	"github.com/dcgw-scan/dcgw-scan/sarif"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
 // ToolName names the tool in every report.
-const ToolName = sarif.ToolName
+const ToolName = "dcgw-scan"
 
 // Options tunes the reports.
 type Options struct {

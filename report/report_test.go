@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
-	"github.com/dcgw-scan/dcgw-scan/sarif"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -203,7 +202,7 @@ func TestJSONContent(t *testing.T) {
 		if f.Title == "" || f.Location.URI != "testdata/estates/acme-prod.json" || f.Location.StartLine < 1 || f.Location.EndLine < f.Location.StartLine {
 			t.Errorf("finding %s on %s: title %q, location %+v", f.RuleID, f.ResourceID, f.Title, f.Location)
 		}
-		if want := sarif.Fingerprint(f.RuleID, f.ResourceID, f.Key); f.Fingerprint != want {
+		if want := (policies.Finding{RuleID: f.RuleID, ResourceID: f.ResourceID, Key: f.Key}).Fingerprint(); f.Fingerprint != want {
 			t.Errorf("finding %s on %s: fingerprint %s, want the SARIF one %s", f.RuleID, f.ResourceID, f.Fingerprint, want)
 		}
 		if f.ResourceID == "vpc-0abc" && (f.Location.StartLine != 12 || f.Location.EndLine != 30) {
@@ -331,5 +330,23 @@ func TestFirstSentence(t *testing.T) {
 		if got := firstSentence(tt.in); got != tt.want {
 			t.Errorf("firstSentence(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestGroupNotEvaluated(t *testing.T) {
+	t.Parallel()
+	nes := []policies.NotEvaluated{
+		{RuleID: "DCGW-CIDR-002", Scope: "aws/1/r1/ec2", Reason: "scope failed (denied): no"},
+		{RuleID: "DCGW-CIDR-001", Scope: "aws/1/r1/ec2", Reason: "scope failed (denied): no"},
+		{RuleID: "DCGW-DNS-001", Scope: "aws/1/global/route53", Reason: "scope partial (truncated): cut"},
+		{RuleID: "DCGW-DNS-002", Scope: "dns:dns_resolutions", Reason: "no dns scope in the snapshot collected dns_resolutions"},
+	}
+	want := []blindSpot{
+		{scope: "aws/1/global/route53", reason: "scope partial (truncated): cut", rules: []string{"DCGW-DNS-001"}},
+		{scope: "aws/1/r1/ec2", reason: "scope failed (denied): no", rules: []string{"DCGW-CIDR-001", "DCGW-CIDR-002"}},
+		{scope: "dns:dns_resolutions", reason: "no dns scope in the snapshot collected dns_resolutions", rules: []string{"DCGW-DNS-002"}},
+	}
+	if diff := cmp.Diff(want, groupNotEvaluated(nes), cmp.AllowUnexported(blindSpot{})); diff != "" {
+		t.Errorf("groupNotEvaluated (-want +got):\n%s", diff)
 	}
 }

@@ -2,13 +2,13 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
-	"github.com/dcgw-scan/dcgw-scan/sarif"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -75,14 +75,14 @@ func Text(w io.Writer, res *policies.Result, doc *snapshot.Document, opts Option
 
 	if len(v.notEvaluated) > 0 {
 		fmt.Fprintf(b, "\nNot evaluated (%d)\n", len(v.notEvaluated))
-		for _, ne := range v.notEvaluated {
-			fmt.Fprintf(b, "  %s at %s: %s\n", ne.RuleID, ne.Scope, oneLine(ne.Reason))
+		for _, g := range groupNotEvaluated(v.notEvaluated) {
+			fmt.Fprintf(b, "  %s: %s\n    rules: %s\n", g.scope, oneLine(g.reason), strings.Join(g.rules, ", "))
 		}
 	}
 	if len(v.unhealthy) > 0 {
 		fmt.Fprintf(b, "\nScopes that failed (%d)\n", len(v.unhealthy))
 		for _, s := range v.unhealthy {
-			fmt.Fprintf(b, "  %s\n", oneLine(strings.TrimPrefix(sarif.ScopeMessage(s), "scope ")))
+			fmt.Fprintf(b, "  %s\n", oneLine(s.Key()+" "+s.Problem()))
 		}
 	}
 
@@ -127,4 +127,28 @@ func (v *view) closing() string {
 		s += fmt.Sprintf("; %d %s failed or partial", n, plural(n, "scope", "scopes"))
 	}
 	return s
+}
+
+// blindSpot is one scope (and why it failed) with the rules it left blind.
+type blindSpot struct {
+	scope, reason string
+	rules         []string
+}
+
+// groupNotEvaluated groups not-evaluated entries by scope and reason, in scope order,
+// so a failed scope's error is printed once, not once per rule.
+func groupNotEvaluated(nes []policies.NotEvaluated) []blindSpot {
+	sorted := slices.Clone(nes)
+	slices.SortStableFunc(sorted, func(a, b policies.NotEvaluated) int {
+		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.RuleID, b.RuleID))
+	})
+	var out []blindSpot
+	for _, ne := range sorted {
+		if n := len(out); n > 0 && out[n-1].scope == ne.Scope && out[n-1].reason == ne.Reason {
+			out[n-1].rules = append(out[n-1].rules, ne.RuleID)
+			continue
+		}
+		out = append(out, blindSpot{scope: ne.Scope, reason: ne.Reason, rules: []string{ne.RuleID}})
+	}
+	return out
 }

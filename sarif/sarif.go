@@ -11,8 +11,6 @@ package sarif
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,8 +41,6 @@ const (
 	SchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 	// URIBaseID marks artifact URIs as relative to the source (repository) root.
 	URIBaseID = "%SRCROOT%"
-
-	rulesDocURL = "https://github.com/dcgw-scan/dcgw-scan/blob/main/docs/rules.md#"
 
 	// GitHub's limits (anchors §2): descriptions ≤ 1024 characters, rule name ≤ 255,
 	// tags displayed ≤ 10.
@@ -146,23 +142,6 @@ func Build(res *policies.Result, doc *snapshot.Document, opts Options) (*gosarif
 	report.Schema = SchemaURI
 	report.AddRun(run)
 	return report, nil
-}
-
-// Fingerprint is the primaryLocationLineHash of a finding: the hex SHA-256 of the rule
-// id, the canonical resource id and the finding key, NUL-separated.
-func Fingerprint(ruleID, resourceID, key string) string {
-	sum := sha256.Sum256([]byte(ruleID + "\x00" + CanonicalResourceID(resourceID) + "\x00" + key))
-	return hex.EncodeToString(sum[:])
-}
-
-// CanonicalResourceID trims id and lower-cases Azure resource ids, which Azure treats
-// case-insensitively (and returns in varying case).
-func CanonicalResourceID(id string) string {
-	id = strings.TrimSpace(id)
-	if strings.HasPrefix(strings.ToLower(id), "/subscriptions/") {
-		return strings.ToLower(id)
-	}
-	return id
 }
 
 // Level maps a severity to a SARIF level: critical and high are errors, medium a
@@ -273,7 +252,7 @@ func sortedFindings(in []policies.Finding) []policies.Finding {
 
 func addRule(run *gosarif.Run, r policies.Rule) {
 	title := firstNonEmpty(r.Title, r.ID)
-	helpURI := RuleHelpURI(r)
+	helpURI := r.HelpURI()
 	props := gosarif.NewPropertyBag().
 		Add("precision", "high").
 		Add("security-severity", SecuritySeverity(r.Severity)).
@@ -286,16 +265,6 @@ func addRule(run *gosarif.Run, r policies.Rule) {
 		WithHelpURI(helpURI).
 		WithDefaultConfiguration(gosarif.NewReportingConfiguration().WithLevel(Level(r.Severity))).
 		WithProperties(props)
-}
-
-// RuleHelpURI is the rule's first link, or its entry in the rules documentation.
-func RuleHelpURI(r policies.Rule) string {
-	for _, l := range r.Links {
-		if l = strings.TrimSpace(l); l != "" {
-			return l
-		}
-	}
-	return rulesDocURL + strings.ToLower(r.ID)
 }
 
 // ruleName is the title in CamelCase ("CIDR overlap" → "CIDROverlap"), ≤ 255 characters.
@@ -412,7 +381,7 @@ func addResult(run *gosarif.Run, r policies.Rule, f policies.Finding, uri string
 		WithLevel(Level(sev)).
 		WithMessage(gosarif.NewTextMessage(firstNonEmpty(strings.TrimSpace(f.Message), firstNonEmpty(r.Title, f.RuleID)))).
 		AddLocation(loc).
-		WithPartialFingerprints(map[string]string{FingerprintKey: Fingerprint(f.RuleID, f.ResourceID, f.Key)})
+		WithPartialFingerprints(map[string]string{FingerprintKey: f.Fingerprint()})
 	if len(props.Properties) > 0 {
 		result.WithProperties(props)
 	}
@@ -465,28 +434,15 @@ func scopeNotifications(doc *snapshot.Document) []*gosarif.Notification {
 		out = append(out, gosarif.NewNotification().
 			WithLevel(level).
 			WithDescriptor(gosarif.NewReportingDescriptorReference().WithID(id).WithIndex(notificationIndex(id))).
-			WithMessage(gosarif.NewTextMessage(ScopeMessage(s))).
+			WithMessage(gosarif.NewTextMessage(scopeMessage(s))).
 			WithProperties(props))
 	}
 	return out
 }
 
-// ScopeMessage says which scope failed and why: "scope aws/1/eu-west-1/ec2 failed:
-// denied: not authorized (DescribeVpcs)".
-func ScopeMessage(s snapshot.Scope) string {
-	var errs []string
-	for _, e := range s.Errors {
-		msg := firstNonEmpty(e.Class, "other") + ": " + strings.TrimSpace(e.Message)
-		if e.Operation != "" {
-			msg += " (" + e.Operation + ")"
-		}
-		errs = append(errs, msg)
-	}
-	if len(errs) == 0 {
-		return fmt.Sprintf("scope %s %s", s.Key(), s.Status)
-	}
-	return fmt.Sprintf("scope %s %s: %s", s.Key(), s.Status, strings.Join(errs, "; "))
-}
+// scopeMessage says which scope failed and why: "scope aws/1/eu-west-1/ec2 failed
+// (denied): DescribeVpcs: not authorized".
+func scopeMessage(s snapshot.Scope) string { return "scope " + s.Key() + " " + s.Problem() }
 
 func notEvaluatedNotifications(run *gosarif.Run, nes []policies.NotEvaluated) []*gosarif.Notification {
 	nes = slices.Clone(nes)

@@ -331,8 +331,8 @@ func TestGitHubRules(t *testing.T) {
 		notes = append(notes, note{n.Level, n.Descriptor.ID, rule, n.Message.Text})
 	}
 	wantNotes := []note{
-		{"error", "scope-failed", "", "scope aws/111111111111/us-east-1/ec2-tgw failed: denied: not authorized to perform ec2:DescribeTransitGateways (DescribeTransitGateways)"},
-		{"warning", "scope-partial", "", "scope azure/00000000-0000-0000-0000-000000000001/westeurope/network partial: truncated: page limit reached"},
+		{"error", "scope-failed", "", "scope aws/111111111111/us-east-1/ec2-tgw failed (denied): DescribeTransitGateways: not authorized to perform ec2:DescribeTransitGateways"},
+		{"warning", "scope-partial", "", "scope azure/00000000-0000-0000-0000-000000000001/westeurope/network partial (truncated): page limit reached"},
 		{"warning", "rule-not-evaluated", "DCGW-HUB-001", "DCGW-HUB-001 not evaluated for aws/111111111111/us-east-1/ec2-tgw: scope failed (denied)"},
 	}
 	if diff := cmp.Diff(wantNotes, notes); diff != "" {
@@ -368,34 +368,6 @@ func TestResultLocations(t *testing.T) {
 	}
 }
 
-func TestFingerprint(t *testing.T) {
-	t.Parallel()
-	base := Fingerprint("DCGW-CIDR-001", azureVNet, "10.10.0.0/16")
-	tests := []struct {
-		name                string
-		rule, resource, key string
-		same                bool
-	}{
-		{"identical", "DCGW-CIDR-001", azureVNet, "10.10.0.0/16", true},
-		{"azure id in other case and padded", "DCGW-CIDR-001", "  " + strings.ToUpper(azureVNet) + "\n", "10.10.0.0/16", true},
-		{"different key", "DCGW-CIDR-001", azureVNet, "10.11.0.0/16", false},
-		{"different rule", "DCGW-CIDR-002", azureVNet, "10.10.0.0/16", false},
-		{"different resource", "DCGW-CIDR-001", azureVNet + "-2", "10.10.0.0/16", false},
-		{"no separator ambiguity", "DCGW-CIDR-001", azureVNet + "10.10.0.0/16", "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := Fingerprint(tt.rule, tt.resource, tt.key); (got == base) != tt.same {
-				t.Errorf("Fingerprint(%q, %q, %q) = %s, base %s, want same=%v", tt.rule, tt.resource, tt.key, got, base, tt.same)
-			}
-		})
-	}
-	if Fingerprint("R", "ARN:aws:ec2:x", "k") == Fingerprint("R", "arn:aws:ec2:x", "k") {
-		t.Error("non-Azure ids must stay case-sensitive")
-	}
-}
-
 // TestFingerprintStableAcrossRuns writes the same finding twice, with a new message and
 // the resource moved in the file, and once with another key.
 func TestFingerprintStableAcrossRuns(t *testing.T) {
@@ -415,7 +387,7 @@ func TestFingerprintStableAcrossRuns(t *testing.T) {
 	if a == c {
 		t.Errorf("a different key kept the fingerprint %s", a)
 	}
-	if want := Fingerprint("DCGW-CIDR-001", "vpc-1", "10.0.0.0/16"); a != want {
+	if want := (policies.Finding{RuleID: "DCGW-CIDR-001", ResourceID: "vpc-1", Key: "10.0.0.0/16"}).Fingerprint(); a != want {
 		t.Errorf("written fingerprint %s, Fingerprint() %s", a, want)
 	}
 }

@@ -4,6 +4,8 @@
 // policies: collectors write it, policies read it as their input document.
 package snapshot
 
+import "strings"
+
 // SchemaVersion is the version of the snapshot format this build reads and writes.
 // It changes when a field is removed or changes meaning; adding an optional field
 // does not change it.
@@ -600,6 +602,27 @@ type ScopeError struct {
 	Class     string `json:"class" jsonschema:"required,enum=denied,enum=throttled,enum=not-found,enum=disabled,enum=timeout,enum=truncated,enum=other"`
 	Operation string `json:"operation,omitempty"`
 	Message   string `json:"message" jsonschema:"required"`
+}
+
+// Problem says how the scope went and why: "failed (denied): DescribeVpcs: not
+// authorized; (throttled): …", or just the status when it has no errors.
+func (s Scope) Problem() string {
+	if len(s.Errors) == 0 {
+		return s.Status
+	}
+	parts := make([]string, len(s.Errors))
+	for i, e := range s.Errors {
+		msg := strings.TrimSpace(e.Message)
+		if e.Operation != "" {
+			msg = e.Operation + ": " + msg
+		}
+		class := e.Class
+		if class == "" {
+			class = "other"
+		}
+		parts[i] = "(" + class + "): " + msg
+	}
+	return s.Status + " " + strings.Join(parts, "; ")
 }
 
 // Key is the scope's stable name: provider/account/region/service.

@@ -100,7 +100,6 @@ estate := {
 	],
 }
 
-
 test_violations if {
 	got := {[f.resource, f.key] | some f in missing_return_route.deny} with input as estate with data.config as fixtures.config
 	got == {

@@ -4,7 +4,8 @@
 #   The route table of a subnet hosting upstreams routes the Konnect network CIDR to
 #   Kong, but a more specific route inside that CIDR sends part of it elsewhere (a NAT
 #   or internet gateway, an appliance, a VPN, a drop). Longest prefix wins, so replies
-#   to the data plane IPs in that part never reach Kong.
+#   to the data plane IPs in that part never reach Kong. The network's own local route
+#   is left to DCGW-CIDR-001: it exists because the network overlaps the Konnect CIDR.
 # related_resources:
 #   - ref: https://developer.konghq.com/dedicated-cloud-gateways/network-architecture/
 #   - ref: https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
@@ -32,6 +33,7 @@ deny contains f if {
 	count(kong) > 0
 	some r in table_routes
 	not routes.targets_kong(r)
+	r.target_kind != "local"
 	some d in routes.destinations(r)
 	net.within(d, kn.cidr)
 	net.prefix_len(d) > net.prefix_len(kn.cidr)
@@ -70,7 +72,14 @@ target(r) := "an explicit drop" if {
 	routes.is_drop(r)
 }
 
-target(r) := sprintf("%s %s", [r.target_kind, object.get(r, "target_id", "")]) if {
+target(r) := sprintf("%s %s", [r.target_kind, r.target_id]) if {
 	not routes.is_blackhole(r)
 	not routes.is_drop(r)
+	object.get(r, "target_id", "") != ""
+}
+
+target(r) := r.target_kind if {
+	not routes.is_blackhole(r)
+	not routes.is_drop(r)
+	object.get(r, "target_id", "") == ""
 }

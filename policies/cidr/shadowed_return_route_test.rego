@@ -34,3 +34,19 @@ test_compliant if {
 	cfg := object.union(fixtures.config, {"upstream_subnets": ["sub-a2", "sub-c1", "gcp-sub"]})
 	count(shadowed_return_route.deny) == 0 with input as estate with data.config as cfg
 }
+
+# The local route of a network that overlaps the Konnect CIDR is DCGW-CIDR-001's
+# finding, not a route that takes traffic away; a route without a target id still
+# reads well.
+test_local_route_and_bare_target if {
+	patched := json.patch(estate, [
+		{"op": "add", "path": "/route_tables/8/routes/-", "value": {"destination": "10.6.64.0/18", "target_kind": "local", "target_id": "local"}},
+		{"op": "add", "path": "/route_tables/8/routes/-", "value": {"destination": "10.6.192.0/18", "target_kind": "internet-gateway"}},
+	])
+	got := {[f.resource, f.key] | some f in shadowed_return_route.deny} with input as patched with data.config as fixtures.config
+	not ["gcp-net-routes", "10.6.0.0/16|10.6.64.0/18"] in got
+	["gcp-net-routes", "10.6.0.0/16|10.6.192.0/18"] in got
+	some f in shadowed_return_route.deny with input as patched with data.config as fixtures.config
+	f.key == "10.6.0.0/16|10.6.192.0/18"
+	contains(f.msg, "to internet-gateway instead of Kong")
+}

@@ -103,7 +103,7 @@ _v6_groups(x) := array.concat(array.concat(head, _zeros(fill)), tail) if {
 	parts := split(lower(_address(x)), "::")
 	head := _v6_side(parts[0])
 	tail := _v6_tail(parts)
-	fill := 8 - count(head) - _v6_width(tail)
+	fill := (8 - count(head)) - _v6_width(tail)
 }
 
 _zeros(n) := [] if n <= 0
