@@ -92,7 +92,11 @@ func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout 
 
 	uri := f.sarifURI
 	if uri == "" {
-		uri = artifactURI(path)
+		var inside bool
+		if uri, inside = artifactURI(path); !inside && f.format == "sarif" {
+			g.logger.Warn("the snapshot is outside the working directory: SARIF results name it by its base name; set --sarif-uri to its path in the repository",
+				"snapshot", path, "uri", uri)
+		}
 	}
 	var buf bytes.Buffer
 	if err := render(&buf, res, doc, uri, f.category); err != nil {
@@ -145,14 +149,16 @@ func renderer(format string) (renderFunc, error) {
 
 // artifactURI is the snapshot path as a forward-slash path relative to the working
 // directory, which is what GitHub code scanning resolves against the repository root.
-func artifactURI(path string) string {
-	p := path
-	if filepath.IsAbs(p) {
-		if rel, err := filepath.Rel(mustGetwd(), p); err == nil && !strings.HasPrefix(rel, "..") {
-			p = rel
-		} else {
-			p = filepath.Base(p)
-		}
+// A snapshot outside the working directory is named by its base name; ok is false then,
+// so the caller can suggest --sarif-uri.
+func artifactURI(path string) (uri string, ok bool) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Base(path), false
 	}
-	return filepath.ToSlash(filepath.Clean(p))
+	rel, err := filepath.Rel(mustGetwd(), abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.Base(path), false
+	}
+	return filepath.ToSlash(rel), true
 }

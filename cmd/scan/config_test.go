@@ -108,3 +108,25 @@ func TestVerdict(t *testing.T) {
 		})
 	}
 }
+
+func TestArtifactURI(t *testing.T) {
+	wd := t.TempDir()
+	t.Chdir(wd)
+	tests := []struct {
+		path   string
+		want   string
+		inside bool
+	}{
+		{"snap.json", "snap.json", true},
+		{"./estates/../estates/prod.json", "estates/prod.json", true},
+		{filepath.Join(wd, "a", "b.json"), "a/b.json", true},
+		{"../elsewhere/snap.json", "snap.json", false},
+		{"/var/tmp/snap.json", "snap.json", false},
+	}
+	for _, tt := range tests {
+		got, inside := artifactURI(tt.path)
+		if got != tt.want || inside != tt.inside {
+			t.Errorf("artifactURI(%q) = %q, %v; want %q, %v", tt.path, got, inside, tt.want, tt.inside)
+		}
+	}
+}

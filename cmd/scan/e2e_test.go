@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the example estates")
@@ -207,6 +208,7 @@ func TestEstates(t *testing.T) {
 			if diff := cmp.Diff([]string(c.notEvaluated), gotNotEvaluated); diff != "" {
 				t.Errorf("not evaluated (json) (-want +got):\n%s", diff)
 			}
+			validateSARIF(t, outputs["sarif"])
 			if diff := cmp.Diff(c.findings, sarifFindings(t, outputs["sarif"])); diff != "" {
 				t.Errorf("findings (sarif) (-want +got):\n%s", diff)
 			}
@@ -237,17 +239,9 @@ func runCLI(t *testing.T, args ...string) (stdout []byte, stderr string, code in
 // exitOf passes err through exitCode, as main does, and returns the code and what it printed.
 func exitOf(t *testing.T, err error) (int, string) {
 	t.Helper()
-	f, ferr := os.CreateTemp(t.TempDir(), "stderr")
-	if ferr != nil {
-		t.Fatal(ferr)
-	}
-	defer f.Close()
-	code := exitCode(err, f)
-	printed, ferr := os.ReadFile(f.Name())
-	if ferr != nil {
-		t.Fatal(ferr)
-	}
-	return code, string(printed)
+	var printed bytes.Buffer
+	code := exitCode(err, &printed)
+	return code, printed.String()
 }
 
 func checkGolden(t *testing.T, path string, got []byte) {
@@ -497,5 +491,24 @@ func TestExitOf(t *testing.T) {
 		if code != tt.code || line != tt.line {
 			t.Errorf("exitOf(%v) = %d, %q; want %d, %q", tt.err, code, line, tt.code, tt.line)
 		}
+	}
+}
+
+// validateSARIF checks a report against the official SARIF 2.1.0 schema vendored in
+// sarif/testdata (paths are relative to the repository root, TestEstates' directory).
+func validateSARIF(t *testing.T, out []byte) {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	sch, err := c.Compile(filepath.Join("sarif", "testdata", "sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatalf("compile SARIF schema: %v", err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("parse SARIF: %v", err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Errorf("SARIF does not validate against the 2.1.0 schema: %v", err)
 	}
 }

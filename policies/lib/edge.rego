@@ -25,39 +25,54 @@ ip_of(s) := trim_suffix(trim_suffix(s, "/32"), "/128")
 # dp_ip_set holds every DCGW data plane IP, bare (without /32).
 dp_ip_set := {ip_of(ip) | some ip in topology.dp_ips}
 
+# Indexes that rules look up by key are complete objects built in one pass: a partial
+# rule (`x[k] contains v if ...`) looked up with a bound key is re-evaluated on every
+# lookup, which makes the lookups quadratic in the estate. Grouping is done from a set
+# of [key, value] pairs with an inner comprehension keyed by equality on the outer key,
+# which OPA indexes (one pass over the pairs, not one per key).
+
 # dp_ips_by_network maps a Konnect network id to its data plane IPs, bare.
-dp_ips_by_network[n.id] := {ip_of(ip) | some ip in n.data_plane_ips} if {
+dp_ips_by_network := {n.id: {ip_of(ip) | some ip in n.data_plane_ips} | some n in input.konnect.networks}
+
+# _dp_ip_networks are the [bare data plane IP, Konnect network id] pairs.
+_dp_ip_networks := {[ip_of(ip), n.id] |
 	some n in input.konnect.networks
+	some ip in n.data_plane_ips
 }
 
 # dp_networks_of[ip] are the Konnect networks that hold a data plane IP (two networks
 # with the same CIDR in different regions may reuse an address).
-dp_networks_of[ip_of(ip)] contains n.id if {
-	some n in input.konnect.networks
-	some ip in n.data_plane_ips
+dp_networks_of := {ip: nids |
+	some [ip, _] in _dp_ip_networks
+	nids := {nid | some [ip2, nid] in _dp_ip_networks; ip2 == ip}
 }
 
 # ---------------------------------------------------------------------------
 # Load balancers and target groups of the edge
 # ---------------------------------------------------------------------------
 
-# target_groups_of_lb[lb_id] is the set of target group ids behind a load balancer, from
-# the load balancer's own list, its listeners' default actions, and the groups' back
-# references.
-target_groups_of_lb[lb.id] contains tg_id if {
+# _lb_target_groups are the [load balancer id, target group id] pairs, from the load
+# balancer's own list, its listeners' default actions, and the groups' back references.
+_lb_target_groups contains [lb.id, tg_id] if {
 	some lb in input.load_balancers
 	some tg_id in lb.target_group_ids
 }
 
-target_groups_of_lb[lb.id] contains tg_id if {
+_lb_target_groups contains [lb.id, tg_id] if {
 	some lb in input.load_balancers
 	some listener in lb.listeners
 	some tg_id in listener.default_action.target_group_ids
 }
 
-target_groups_of_lb[lb_id] contains tg.id if {
+_lb_target_groups contains [lb_id, tg.id] if {
 	some tg in input.target_groups
 	some lb_id in tg.load_balancer_ids
+}
+
+# target_groups_of_lb[lb_id] is the set of target group ids behind a load balancer.
+target_groups_of_lb := {lb_id: tg_ids |
+	some [lb_id, _] in _lb_target_groups
+	tg_ids := {tg_id | some [lb2, tg_id] in _lb_target_groups; lb2 == lb_id}
 }
 
 # dp_target_groups are the target groups with at least one DCGW data plane IP among
@@ -88,22 +103,28 @@ edge_target_groups contains tg_id if {
 	some tg_id in target_groups_of_lb[lb_id]
 }
 
-# firewall_lbs[fw_id] is the set of load balancers a firewall applies to, from either side.
-firewall_lbs[fw_id] contains lb.id if {
+# _firewall_lb_pairs are the [firewall id, load balancer id] pairs of a firewall that
+# applies to a load balancer, from either side.
+_firewall_lb_pairs contains [fw_id, lb.id] if {
 	some lb in input.load_balancers
 	some fw_id in lb.firewall_ids
 }
 
-firewall_lbs[fw.id] contains a.id if {
+_firewall_lb_pairs contains [fw.id, a.id] if {
 	some fw in input.firewalls
 	some a in fw.attached_to
 	a.kind == "load-balancer"
 }
 
+# firewall_lbs[fw_id] is the set of load balancers a firewall applies to.
+firewall_lbs := {fw_id: lb_ids |
+	some [fw_id, _] in _firewall_lb_pairs
+	lb_ids := {lb_id | some [fw2, lb_id] in _firewall_lb_pairs; fw2 == fw_id}
+}
+
 # edge_firewalls are the firewalls attached to an edge load balancer.
 edge_firewalls contains fw_id if {
-	some fw_id, lbs in firewall_lbs
-	some lb_id in lbs
+	some [fw_id, lb_id] in _firewall_lb_pairs
 	lb_id in edge_load_balancers
 }
 
@@ -133,35 +154,41 @@ _resource_gateway_firewalls contains fw.id if {
 
 _subnet_networks := {s.id: s.network_id | some s in input.subnets}
 
-# firewall_networks[fw_id] are the networks a firewall guards: its own network_id, the
-# networks of the subnets it is attached to (attached_to, or the subnet's firewall_ids:
-# an Azure NSG has no network of its own), and networks it is attached to directly.
-firewall_networks[fw.id] contains fw.network_id if {
+# _firewall_network_pairs are the [firewall id, network id] pairs of the networks a
+# firewall guards: its own network_id, the networks of the subnets it is attached to
+# (attached_to, or the subnet's firewall_ids: an Azure NSG has no network of its own),
+# and networks it is attached to directly.
+_firewall_network_pairs contains [fw.id, fw.network_id] if {
 	some fw in input.firewalls
 	object.get(fw, "network_id", "") != ""
 }
 
-firewall_networks[fw.id] contains nid if {
+_firewall_network_pairs contains [fw.id, nid] if {
 	some fw in input.firewalls
 	some a in fw.attached_to
 	a.kind == "subnet"
 	nid := _subnet_networks[a.id]
 }
 
-firewall_networks[fw.id] contains a.id if {
+_firewall_network_pairs contains [fw.id, a.id] if {
 	some fw in input.firewalls
 	some a in fw.attached_to
 	a.kind == "network"
 }
 
-firewall_networks[fw_id] contains s.network_id if {
+_firewall_network_pairs contains [fw_id, s.network_id] if {
 	some s in input.subnets
 	some fw_id in s.firewall_ids
 }
 
+# firewall_networks[fw_id] are the networks a firewall guards.
+firewall_networks := {fw_id: nids |
+	some [fw_id, _] in _firewall_network_pairs
+	nids := {nid | some [fw2, nid] in _firewall_network_pairs; fw2 == fw_id}
+}
+
 _connected_network_firewalls contains fw_id if {
-	some fw_id, networks in firewall_networks
-	some nid in networks
+	some [fw_id, nid] in _firewall_network_pairs
 	nid in topology.connected_networks
 }
 

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
+)
+
+// TestCLI covers the commands besides check: help, schema, policy list and policy test.
+func TestCLI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		// out and errLine must each contain these (empty: not checked).
+		out, errLine string
+		// lastLine is the exact last line of stdout, when set.
+		lastLine string
+	}{
+		{name: "help", args: []string{"--help"}, code: exitClean, out: "Usage:"},
+		{name: "check help", args: []string{"check", "--help"}, code: exitClean, out: "--fail-on"},
+		{name: "policy test help", args: []string{"policy", "test", "--help"}, code: exitClean, out: "Run every *_test.rego"},
+		{name: "version", args: []string{"--version"}, code: exitClean, out: version},
+		{name: "check without a snapshot", args: []string{"check"}, code: exitUsage, errLine: "accepts 1 arg"},
+		{name: "unknown command", args: []string{"scann"}, code: exitUsage, errLine: `unknown command "scann"`},
+		{name: "unknown flag", args: []string{"check", "--colour", "x.json"}, code: exitUsage, errLine: "unknown flag: --colour"},
+		{name: "bad log format", args: []string{"--log-format", "xml", "schema"}, code: exitUsage, errLine: `--log-format: "xml" is not text or json`},
+		{name: "bad report format", args: []string{"check", "x.json", "--format", "html"}, code: exitUsage, errLine: `--format: "html"`},
+		{name: "bad fail-on", args: []string{"check", "x.json", "--fail-on", "severe"}, code: exitUsage, errLine: `--fail-on: "severe" is not a severity`},
+		{name: "policy list", args: []string{"policy", "list"}, code: exitClean, out: "DCGW-HUB-005"},
+		{name: "policy list with a custom rule", args: []string{"policy", "list", "--policy", "testdata/policies/custom-good"}, code: exitClean, out: "ACME-FW-001"},
+		{name: "policy test", args: []string{"policy", "test"}, code: exitClean, lastLine: "passed, 0 failed"},
+		{name: "policy test with custom tests", args: []string{"policy", "test", "testdata/policies/custom-good", "-v"}, code: exitClean, out: "PASS data.acme.firewall.no_ssh_test.test_ssh_found"},
+		{name: "policy test with a failing test", args: []string{"policy", "test", "testdata/policies/custom-failing"}, code: exitFindings, out: "FAIL data.acme.failing_test.test_that_fails"},
+		{name: "policy test with a broken rule", args: []string{"policy", "test", "testdata/policies/malformed"}, code: exitUsage, errLine: "broken.rego:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, _, code, errLine := runCLI(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d (stderr line %q)", code, tt.code, errLine)
+			}
+			if tt.out != "" && !strings.Contains(string(out), tt.out) {
+				t.Errorf("stdout does not contain %q:\n%s", tt.out, out)
+			}
+			if tt.errLine != "" && !strings.Contains(errLine, tt.errLine) {
+				t.Errorf("stderr %q does not contain %q", errLine, tt.errLine)
+			}
+			if strings.Count(errLine, "\n") > 1 {
+				t.Errorf("error is more than one line: %q", errLine)
+			}
+			if tt.lastLine != "" {
+				lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+				if last := lines[len(lines)-1]; !strings.HasSuffix(last, tt.lastLine) || strings.HasPrefix(last, "0 passed") {
+					t.Errorf("last line %q, want one ending in %q with tests passed", last, tt.lastLine)
+				}
+			}
+		})
+	}
+}
+
+func TestSchemaCommand(t *testing.T) {
+	t.Parallel()
+	out, _, code, _ := runCLI(t, "schema")
+	if code != exitClean || string(out) != string(snapshot.Schema()) {
+		t.Fatalf("schema: exit %d, output differs from snapshot.Schema()", code)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("schema output is not JSON: %v", err)
+	}
+}
+
+// TestCustomRuleInEveryOutput checks a --policy rule is listed like a built-in in the
+// JSON and SARIF reports.
+func TestCustomRuleInEveryOutput(t *testing.T) {
+	t.Parallel()
+	const snap = "../../testdata/estates/demo/snapshot.json"
+	for _, format := range []string{"json", "sarif", "text"} {
+		out, _, code, errLine := runCLI(t, "check", snap, "--policy", "testdata/policies/custom-good", "--format", format, "--fail-on", "none")
+		if code != exitClean {
+			t.Fatalf("--format %s: exit %d (%s)", format, code, errLine)
+		}
+		if format != "text" && !strings.Contains(string(out), `"ACME-FW-001"`) {
+			t.Errorf("--format %s: custom rule ACME-FW-001 missing from the report", format)
+		}
+	}
+}
