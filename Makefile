@@ -4,10 +4,10 @@ BIN     := bin/dcgw-scan
 VERSION ?= 0.1.0-dev
 DEMO    := testdata/estates/demo
 
-.PHONY: help build test vet fmt lint golden demo bench clean
+.PHONY: help build test vet fmt lint golden demo bench bench-rules bench-mem clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 build: ## build bin/dcgw-scan
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/scan
@@ -17,11 +17,11 @@ test: vet ## go vet, then every Go test (the Rego tests run inside them)
 
 vet: ## go vet and a gofmt check
 	$(GO) vet ./...
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	@out=$$(gofmt -l .); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 fmt: ## format the Go code
-	gofmt -w $$(git ls-files '*.go')
+	gofmt -w .
 
 lint: vet ## static checks (go vet + gofmt)
 
@@ -33,8 +33,19 @@ demo: build ## scan the bundled example estate (findings are expected: exit 1 is
 	  if [ $$rc -eq 1 ]; then echo "(exit 1: findings at or above --fail-on high, as this example estate is meant to show)"; exit 0; fi; \
 	  exit $$rc
 
-bench: ## benchmarks: rule evaluation vs JSON parsing at 1k and 10k networks
-	$(GO) test -run '^$$' -bench 'Evaluate|JSONUnmarshal|Parse' -benchmem -count 1 ./policies/ ./snapshot/ | tee bench.txt
+BENCH_COUNT ?= 1
+BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+bench: ## check vs JSON decoding at 1k and 10k networks, ratios from one run (BENCH_COUNT=6 for benchstat)
+	$(GO) test -run '^$$' -bench '^Benchmark(Evaluate|JSONUnmarshal)$$' -benchmem -count $(BENCH_COUNT) -timeout 60m ./policies/ | tee bench.txt
+	$(GO) test -run '^$$' -bench '^Benchmark(Parse|JSONUnmarshal)$$' -benchmem -count $(BENCH_COUNT) -timeout 60m ./snapshot/ | tee bench-snapshot.txt
+	$(GO) run $(BENCHSTAT) bench.txt bench-snapshot.txt
+
+bench-rules: ## each built-in rule alone at 1k and 10k networks (finds rules that grow faster than the estate)
+	$(GO) test -run '^$$' -bench '^BenchmarkRule$$' -benchtime 1x -benchmem -timeout 60m ./policies/
+
+bench-mem: ## peak memory of loading and checking a 10k-network estate; fails at >= 1 GiB
+	DCGW_BENCH_MEM=1 $(GO) test -run '^TestPeakMemory10k$$' -v -timeout 30m ./policies/
 
 clean: ## remove build output
-	rm -rf bin bench.txt
+	rm -rf bin bench.txt bench-snapshot.txt

@@ -1,13 +1,11 @@
 package policies
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/dcgw-scan/dcgw-scan/snapshot"
 	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
 
@@ -122,50 +120,4 @@ func TestBuiltinRulesEvaluate(t *testing.T) {
 		}
 	}
 	t.Logf("%d findings %v, %d not evaluated", len(res.Findings), perRule, len(res.NotEvaluated))
-}
-
-// The benchmark target: evaluating every rule on a 10k-network estate takes at most
-// 5x the time it takes to json-parse that snapshot. Compare
-// BenchmarkEvaluate10k with BenchmarkParse10k.
-func estate10k(b *testing.B) (*snapshot.Snapshot, []byte) {
-	b.Helper()
-	snap := synth.Generate(synth.Options{Networks: 10_000, Seed: 1})
-	data, err := json.Marshal(snap)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return snap, data
-}
-
-func BenchmarkParse10k(b *testing.B) {
-	_, data := estate10k(b)
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		var s snapshot.Snapshot
-		if err := json.Unmarshal(data, &s); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkEvaluate10k(b *testing.B) {
-	snap, _ := estate10k(b)
-	e, err := New(b.Context(), Options{Params: DefaultParams()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for b.Loop() {
-		if _, err := e.Evaluate(b.Context(), snap); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkInput10k(b *testing.B) {
-	snap, _ := estate10k(b)
-	for b.Loop() {
-		if _, err := inputValue(snap); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

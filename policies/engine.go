@@ -8,15 +8,14 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
@@ -35,9 +34,15 @@ type Options struct {
 // Engine evaluates the built-in and user rules on snapshots. It is compiled and
 // prepared once by New and safe for concurrent use.
 type Engine struct {
-	rules    []Rule
-	prepared []rego.PreparedEvalQuery // prepared[i] evaluates data.<rules[i].Package>.deny
+	rules []Rule
+	// query evaluates every rule's deny set in one evaluation, binding rules[i]'s to
+	// the variable ruleVar(i): the library helpers the rules share (topology, edge,
+	// routes) are computed once per snapshot, not once per rule.
+	query rego.PreparedEvalQuery
 }
+
+// ruleVar is the query variable rule i's deny set is bound to.
+func ruleVar(i int) string { return fmt.Sprintf("rule%d", i) }
 
 // New loads the rules, checks their metadata, compiles them once and prepares one
 // query per rule. A rule that cannot run is an error, never skipped.
@@ -58,23 +63,24 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{
-		rules:    make([]Rule, len(found)),
-		prepared: make([]rego.PreparedEvalQuery, len(found)),
-	}
+	e := &Engine{rules: make([]Rule, len(found))}
+	body := make(ast.Body, 0, len(found))
 	for i, r := range found {
 		e.rules[i] = r.Rule
-		query := ast.NewBody(ast.NewExpr(ast.NewTerm(r.path.Append(ast.StringTerm("deny")))))
-		pq, err := rego.New(
-			rego.Compiler(compiler),
-			rego.Store(store),
-			rego.ParsedQuery(query),
-			rego.StrictBuiltinErrors(true),
-		).PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("prepare rule %s (%s): %w", r.ID, r.File, err)
-		}
-		e.prepared[i] = pq
+		deny := ast.NewTerm(r.path.Append(ast.StringTerm("deny")))
+		body = append(body, ast.Equality.Expr(ast.VarTerm(ruleVar(i)), deny))
+	}
+	if len(body) == 0 {
+		body = append(body, ast.NewExpr(ast.BooleanTerm(true)))
+	}
+	e.query, err = rego.New(
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.ParsedQuery(body),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare rules: %w", err)
 	}
 	return e, nil
 }
@@ -102,55 +108,92 @@ func configStore(params Params) (storage.Store, error) {
 // Rules returns the loaded rules sorted by id.
 func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
 
-// Evaluate runs every rule on the snapshot. Findings come from the data that was
-// read; a rule whose inputs come from a failed or partial scope, or from a collection
-// no scope collected, is also reported as not evaluated there. A rule that fails at
-// run time (a built-in error, a malformed deny element) makes Evaluate fail.
-func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*Result, error) {
+// Input is a snapshot made ready for evaluation: the policy input document, and what
+// the results need from the snapshot (its scopes and where each entity lives). Once
+// it is made, the snapshot's entity collections are no longer read (ConsumeInput
+// releases them while it converts).
+type Input struct {
+	value  ast.Value
+	scopes []snapshot.Scope
+	locs   map[string]location
+}
+
+// NewInput converts the snapshot for evaluation.
+func NewInput(snap *snapshot.Snapshot) (*Input, error) {
 	if snap == nil {
 		return nil, errors.New("evaluate: no snapshot")
 	}
-	input, err := inputValue(snap)
+	value, err := inputValue(snap)
 	if err != nil {
 		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
 	}
+	return &Input{value: value, scopes: slices.Clone(snap.Scopes), locs: locations(snap)}, nil
+}
 
-	perRule := make([][]Finding, len(e.rules))
-	errs := make([]error, len(e.rules))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(e.rules)) {
-		wg.Go(func() {
-			for i := range next {
-				perRule[i], errs[i] = e.evalRule(ctx, i, input)
-			}
-		})
+// ConsumeInput is NewInput for a caller that needs nothing but the scopes from the
+// snapshot afterwards (and the Document's spans): it empties each entity collection
+// as soon as it is converted, then calls snap.ReleaseEntities, so a large estate is
+// never held twice in memory.
+func ConsumeInput(snap *snapshot.Snapshot) (*Input, error) {
+	if snap == nil {
+		return nil, errors.New("evaluate: no snapshot")
 	}
-	for i := range e.rules {
-		next <- i
+	locs := locations(snap)
+	scopes := slices.Clone(snap.Scopes)
+	value, err := consumeValue(snap)
+	if err != nil {
+		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
 	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	snap.ReleaseEntities()
+	return &Input{value: value, scopes: scopes, locs: locs}, nil
+}
+
+// Evaluate runs every rule on the snapshot: NewInput, then EvaluateInput.
+func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*Result, error) {
+	in, err := NewInput(snap)
+	if err != nil {
 		return nil, err
+	}
+	return e.EvaluateInput(ctx, in)
+}
+
+// EvaluateInput runs every rule on a converted snapshot. Findings come from the data
+// that was read; a rule whose inputs come from a failed or partial scope, or from a
+// collection no scope collected, is also reported as not evaluated there. A rule that
+// fails at run time (a built-in error, a malformed deny element) makes it fail.
+func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("evaluate rules: %w", err)
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(in.value))
+	if err != nil {
+		return nil, e.ruleError(err)
+	}
+	if len(e.rules) > 0 && len(rs) == 0 {
+		// deny is a partial set, so it is always defined; no result means a
+		// package's deny vanished, which the metadata check rules out.
+		return nil, errors.New("evaluate rules: a deny set is undefined")
+	}
+	perRule := make([][]Finding, len(e.rules))
+	for i := range e.rules {
+		if perRule[i], err = e.decodeRule(i, rs[0].Bindings[ruleVar(i)]); err != nil {
+			return nil, err
+		}
 	}
 
 	res := &Result{
 		Rules:            e.Rules(),
 		Findings:         []Finding{},
-		NotEvaluated:     notEvaluated(e.rules, snap.Scopes),
-		IncompleteScopes: incompleteScopes(snap.Scopes),
+		NotEvaluated:     notEvaluated(e.rules, in.scopes),
+		IncompleteScopes: incompleteScopes(in.scopes),
 	}
 	for _, fs := range perRule {
 		res.Findings = append(res.Findings, fs...)
 	}
-	if len(res.Findings) > 0 {
-		locs := locations(snap)
-		for i := range res.Findings {
-			f := &res.Findings[i]
-			if l, ok := locs[f.ResourceID]; ok {
-				f.Provider, f.Account, f.Region = l.provider, l.account, l.region
-			}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if l, ok := in.locs[f.ResourceID]; ok {
+			f.Provider, f.Account, f.Region = l.provider, l.account, l.region
 		}
 	}
 	sort.Slice(res.Findings, func(i, j int) bool {
@@ -165,22 +208,24 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*Result
 	return res, nil
 }
 
-// evalRule evaluates rule i and decodes its deny set.
-func (e *Engine) evalRule(ctx context.Context, i int, input ast.Value) ([]Finding, error) {
+// ruleError names the rule an evaluation error comes from, found by the file OPA
+// locates the error in; an error in a shared library file names no rule.
+func (e *Engine) ruleError(err error) error {
+	var te *topdown.Error
+	if errors.As(err, &te) && te.Location != nil {
+		for _, r := range e.rules {
+			if r.File == te.Location.File {
+				return fmt.Errorf("rule %s (%s): %w", r.ID, r.File, err)
+			}
+		}
+	}
+	return fmt.Errorf("evaluate rules: %w", err)
+}
+
+// decodeRule decodes rule i's deny set.
+func (e *Engine) decodeRule(i int, v any) ([]Finding, error) {
 	r := e.rules[i]
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("rule %s (%s): %w", r.ID, r.File, err)
-	}
-	rs, err := e.prepared[i].Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, fmt.Errorf("rule %s (%s): %w", r.ID, r.File, err)
-	}
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
-		// deny is a partial set, so it is always defined; an empty result means
-		// the package's deny vanished, which the metadata check rules out.
-		return nil, fmt.Errorf("rule %s (%s): deny is undefined", r.ID, r.File)
-	}
-	elems, ok := rs[0].Expressions[0].Value.([]any)
+	elems, ok := v.([]any)
 	if !ok {
 		return nil, fmt.Errorf("rule %s (%s): deny is not a set", r.ID, r.File)
 	}

@@ -18,20 +18,68 @@ import (
 // inputValue turns the snapshot into the policy input document, once per Evaluate.
 // It walks the Go value the way encoding/json would marshal it (field names from json
 // tags, omitempty, embedded structs inlined) and builds the ast.Value directly, so
-// the input is the snapshot's JSON form without a JSON round trip.
+// the input is the snapshot's JSON form without a JSON round trip. Equal strings share
+// one term and object keys come from a per-type cache: an estate repeats ids (every
+// reference), kinds and states millions of times, and OPA never mutates input terms.
 func inputValue(snap *snapshot.Snapshot) (ast.Value, error) {
-	return toValue(reflect.ValueOf(snap))
+	c := converter{strs: map[string]*ast.Term{}}
+	t, err := c.toTerm(reflect.ValueOf(snap))
+	if err != nil {
+		return nil, err
+	}
+	return t.Value, nil
+}
+
+// consumeValue is inputValue that empties each top-level entity collection of snap
+// as soon as it is converted, so the typed entities and their policy form are never
+// both whole in memory. The name, schema version, scopes and the Konnect side stay.
+func consumeValue(snap *snapshot.Snapshot) (ast.Value, error) {
+	c := converter{strs: map[string]*ast.Term{}}
+	v := reflect.ValueOf(snap).Elem()
+	fields := structFields(v.Type())
+	pairs := make([][2]*ast.Term, 0, len(fields))
+	for _, f := range fields {
+		fv := v.FieldByIndex(f.index)
+		if f.omitEmpty && isEmpty(fv) {
+			continue
+		}
+		x, err := c.toTerm(fv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		pairs = append(pairs, [2]*ast.Term{f.key, x})
+		if fv.Kind() == reflect.Slice && f.name != "scopes" {
+			fv.SetZero()
+		}
+	}
+	return ast.NewObject(pairs...), nil
 }
 
 var (
 	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+	nullTerm      = ast.NullTerm()
 )
 
-// toValue converts v as encoding/json would marshal it.
-func toValue(v reflect.Value) (ast.Value, error) {
+// converter holds the string terms of one conversion.
+type converter struct {
+	strs map[string]*ast.Term
+}
+
+// str is the shared term for s.
+func (c *converter) str(s string) *ast.Term {
+	if t, ok := c.strs[s]; ok {
+		return t
+	}
+	t := ast.StringTerm(s)
+	c.strs[s] = t
+	return t
+}
+
+// toTerm converts v as encoding/json would marshal it.
+func (c *converter) toTerm(v reflect.Value) (*ast.Term, error) {
 	if !v.IsValid() {
-		return ast.Null{}, nil
+		return nullTerm, nil
 	}
 	t := v.Type()
 	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
@@ -40,22 +88,22 @@ func toValue(v reflect.Value) (ast.Value, error) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return nullTerm, nil
 		}
-		return toValue(v.Elem())
+		return c.toTerm(v.Elem())
 	case reflect.String:
-		return ast.String(v.String()), nil
+		return c.str(v.String()), nil
 	case reflect.Bool:
-		return ast.Boolean(v.Bool()), nil
+		return ast.BooleanTerm(v.Bool()), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return ast.Number(strconv.FormatInt(v.Int(), 10)), nil
+		return ast.IntNumberTerm(int(v.Int())), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return ast.Number(strconv.FormatUint(v.Uint(), 10)), nil
+		return ast.NumberTerm(json.Number(strconv.FormatUint(v.Uint(), 10))), nil
 	case reflect.Float32, reflect.Float64:
 		return viaJSON(v)
 	case reflect.Slice:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return nullTerm, nil
 		}
 		if t.Elem().Kind() == reflect.Uint8 {
 			return viaJSON(v) // []byte is base64 in JSON
@@ -64,29 +112,29 @@ func toValue(v reflect.Value) (ast.Value, error) {
 	case reflect.Array:
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			x, err := toValue(v.Index(i))
+			x, err := c.toTerm(v.Index(i))
 			if err != nil {
 				return nil, err
 			}
-			terms[i] = ast.NewTerm(x)
+			terms[i] = x
 		}
-		return ast.NewArray(terms...), nil
+		return ast.ArrayTerm(terms...), nil
 	case reflect.Map:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return nullTerm, nil
 		}
 		if t.Key().Kind() != reflect.String {
 			return viaJSON(v)
 		}
 		pairs := make([][2]*ast.Term, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
-			x, err := toValue(it.Value())
+			x, err := c.toTerm(it.Value())
 			if err != nil {
 				return nil, err
 			}
-			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(it.Key().String()), ast.NewTerm(x)})
+			pairs = append(pairs, [2]*ast.Term{c.str(it.Key().String()), x})
 		}
-		return ast.NewObject(pairs...), nil
+		return ast.ObjectTerm(pairs...), nil
 	case reflect.Struct:
 		fields := structFields(t)
 		pairs := make([][2]*ast.Term, 0, len(fields))
@@ -95,19 +143,19 @@ func toValue(v reflect.Value) (ast.Value, error) {
 			if !ok || (f.omitEmpty && isEmpty(fv)) {
 				continue
 			}
-			x, err := toValue(fv)
+			x, err := c.toTerm(fv)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", f.name, err)
 			}
-			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(f.name), ast.NewTerm(x)})
+			pairs = append(pairs, [2]*ast.Term{f.key, x})
 		}
-		return ast.NewObject(pairs...), nil
+		return ast.ObjectTerm(pairs...), nil
 	}
 	return nil, fmt.Errorf("cannot convert a value of type %s", t)
 }
 
 // viaJSON converts the rare value toValue does not walk itself through encoding/json.
-func viaJSON(v reflect.Value) (ast.Value, error) {
+func viaJSON(v reflect.Value) (*ast.Term, error) {
 	b, err := json.Marshal(v.Interface())
 	if err != nil {
 		return nil, err
@@ -116,7 +164,11 @@ func viaJSON(v reflect.Value) (ast.Value, error) {
 	if err := util.UnmarshalJSON(b, &x); err != nil {
 		return nil, err
 	}
-	return ast.InterfaceToValue(x)
+	val, err := ast.InterfaceToValue(x)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(val), nil
 }
 
 // fieldByIndex follows an index path through embedded structs; ok is false when an
@@ -152,6 +204,7 @@ func isEmpty(v reflect.Value) bool {
 // jsonField is one JSON member of a struct type.
 type jsonField struct {
 	name      string
+	key       *ast.Term // the member name, shared by every object of the type
 	index     []int
 	omitEmpty bool
 }
@@ -200,6 +253,7 @@ func structFields(t reflect.Type) []jsonField {
 			depth[name] = len(idx)
 			fields = append(fields, jsonField{
 				name:      name,
+				key:       ast.StringTerm(name),
 				index:     idx,
 				omitEmpty: strings.Contains(","+opts+",", ",omitempty,"),
 			})

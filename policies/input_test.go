@@ -11,6 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/util"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
+	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
 
 // fill sets every field reachable from v to a distinct non-zero value (slices and
@@ -106,6 +107,35 @@ func TestInputValueMatchesJSON(t *testing.T) {
 	}
 }
 
+// TestConsumeInput checks that the consuming conversion gives the same input and
+// leaves only the name, version and scopes in the snapshot.
+func TestConsumeInput(t *testing.T) {
+	t.Parallel()
+	full := &snapshot.Snapshot{}
+	n := 0
+	fill(reflect.ValueOf(full).Elem(), &n)
+	want := viaEncodingJSON(t, full)
+	wantLocs := locations(full)
+	kept := snapshot.Snapshot{SchemaVersion: full.SchemaVersion, Name: full.Name, CollectedAt: full.CollectedAt, Scopes: full.Scopes}
+
+	in, err := ConsumeInput(full)
+	if err != nil {
+		t.Fatalf("ConsumeInput: %v", err)
+	}
+	if in.value.Compare(want) != 0 {
+		t.Errorf("ConsumeInput differs from the JSON form (-want +got):\n%s", cmp.Diff(want.String(), in.value.String()))
+	}
+	if diff := cmp.Diff(kept, *full); diff != "" {
+		t.Errorf("snapshot after ConsumeInput (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantLocs, in.locs, cmp.AllowUnexported(location{})); diff != "" {
+		t.Errorf("locations (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(kept.Scopes, in.scopes); diff != "" {
+		t.Errorf("scopes (-want +got):\n%s", diff)
+	}
+}
+
 func TestLocations(t *testing.T) {
 	t.Parallel()
 	snap := estate()
@@ -128,5 +158,21 @@ func TestLocations(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(location{})); diff != "" {
 		t.Errorf("locations mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// BenchmarkInput is the conversion of a synthetic estate to the policy input, the part
+// of BenchmarkEvaluate that does not depend on the rules.
+func BenchmarkInput(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("networks=%d", n), func(b *testing.B) {
+			snap := synth.Generate(synth.Options{Networks: n, Seed: 1})
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := inputValue(snap); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

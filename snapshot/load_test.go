@@ -1,7 +1,9 @@
 package snapshot
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,6 +153,157 @@ func TestScanSpans(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("spans (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// decodeTree must give the schema validator what encoding/json gives with UseNumber.
+func TestDecodeTree(t *testing.T) {
+	t.Parallel()
+	tests := []string{
+		`{}`,
+		`[]`,
+		` {"a": [1, -2.5e3, 0, {"b": null}], "c": true, "d": false} `,
+		"{\n  \"k\\\"q\": \"v\\\\\",\n  \"e\": \"\\u00e9\\n\\/\"\n}",
+		`{"dup": 1, "dup": [2]}`,
+		`{"x": "caf\u00e9 \u2603", "y": [[], {}, ""]}`,
+		`"\u002f"`,
+		`12345678901234567890`,
+		`null`,
+		"{\"bad utf8\": \"\xff\"}",
+	}
+	for _, in := range tests {
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			dec := json.NewDecoder(strings.NewReader(in))
+			dec.UseNumber()
+			var want any
+			if err := dec.Decode(&want); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, decodeTree([]byte(in))); diff != "" {
+				t.Errorf("decodeTree(%s) (-encoding/json +got):\n%s", in, diff)
+			}
+		})
+	}
+}
+
+// Parse takes the members of the document in any order, and collections in any
+// layout; what it gives does not depend on either.
+func TestParseLayout(t *testing.T) {
+	t.Parallel()
+	in := `{"networks": [{"id": "vpc-1", "provider": "aws", "kind": "aws-vpc", "cidrs": ["10.0.0.0/16"]},
+{"id":"vpc-2","provider":"aws","kind":"aws-vpc","tags":{"id":"vpc-1"}}],"konnect":{"custom_domains":[],"networks":[
+  {"id": "kn-1", "provider": "aws", "cidr": "10.100.0.0/16", "attachments": [{"id": "a\u002f1",
+   "kind": "aws-vpc-peering-attachment"}]}]}, "name": "n",
+ "scopes": [{"provider": "aws", "service": "ec2", "status": "ok", "collections": ["networks"]}],
+ "schema_version": "1"}`
+	d, err := Parse("x.json", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Snapshot{
+		SchemaVersion: "1",
+		Name:          "n",
+		Konnect: Konnect{
+			CustomDomains: []CustomDomain{},
+			Networks: []KonnectNetwork{{
+				Entity: Entity{ID: "kn-1", Provider: "aws"}, CIDR: "10.100.0.0/16",
+				Attachments: []KonnectAttachment{{ID: "a/1", Kind: AttachAWSVPCPeering}},
+			}},
+		},
+		Networks: []Network{
+			{Entity: Entity{ID: "vpc-1", Provider: "aws"}, Kind: "aws-vpc", CIDRs: []string{"10.0.0.0/16"}},
+			{Entity: Entity{ID: "vpc-2", Provider: "aws", Tags: map[string]string{"id": "vpc-1"}}, Kind: "aws-vpc"},
+		},
+		Scopes: []Scope{{Provider: "aws", Service: "ec2", Status: ScopeOK, Collections: []string{"networks"}}},
+	}
+	if diff := cmp.Diff(want, d.Snapshot); diff != "" {
+		t.Errorf("snapshot (-want +got):\n%s", diff)
+	}
+	wantSpans := map[string]Span{"vpc-1": {1, 1}, "vpc-2": {2, 2}, "kn-1": {3, 4}, "a/1": {3, 4}}
+	if diff := cmp.Diff(wantSpans, d.Spans); diff != "" {
+		t.Errorf("spans (-want +got):\n%s", diff)
+	}
+	want2, err := Parse("x.json", []byte(strings.NewReplacer("\n", "", " ", "").Replace(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, want2.Snapshot); diff != "" {
+		t.Errorf("snapshot on one line (-want +got):\n%s", diff)
+	}
+}
+
+// Large collections are checked in parallel chunks; what is reported is still the
+// first problems in document order.
+func TestParseLargeCollections(t *testing.T) {
+	t.Parallel()
+	elems := func(n int, elem func(i int) string) string {
+		var sb strings.Builder
+		for i := range n {
+			if i > 0 {
+				sb.WriteString(",\n")
+			}
+			sb.WriteString(elem(i))
+		}
+		return sb.String()
+	}
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{
+			name: "schema violations across chunks, in document order",
+			in: doc(`  "networks": [` + elems(500, func(i int) string {
+				provider := "aws"
+				if i == 7 || i == 450 {
+					provider = "amazon"
+				}
+				return fmt.Sprintf(`{"id": "vpc-%d", "provider": %q, "kind": "aws-vpc"}`, i, provider)
+			}) + `]`),
+			// Element i is on line 3+i.
+			want: `bad.json:10: /networks/7/provider: value must be one of 'aws', 'azure', 'gcp', 'konnect'
+bad.json:453: /networks/450/provider: value must be one of 'aws', 'azure', 'gcp', 'konnect'`,
+		},
+		{
+			name: "the first element that does not decode is reported",
+			in: doc(`  "route_tables": [` + elems(500, func(i int) string {
+				priority := "1"
+				if i == 300 || i == 420 {
+					priority = "99999999999999999999"
+				}
+				return fmt.Sprintf(`{"id": "rtb-%d", "provider": "aws", "network_id": "vpc-1", "routes": [{"target_kind": "local", "priority": %s}]}`, i, priority)
+			}) + `]`),
+			want: `bad.json:303:109: cannot unmarshal number 99999999999999999999 into Go struct field Route.route_tables.routes.priority of type int`,
+		},
+		{
+			name: "duplicate ids across chunks",
+			in: doc(`  "subnets": [` + elems(500, func(i int) string {
+				return fmt.Sprintf(`{"id": "subnet-%d", "provider": "aws", "network_id": "vpc-1"}`, i%490)
+			}) + `]`),
+			want: `bad.json:493: /subnets/490/id: duplicate id "subnet-0" (first at line 3)
+bad.json:494: /subnets/491/id: duplicate id "subnet-1" (first at line 4)
+bad.json:495: /subnets/492/id: duplicate id "subnet-2" (first at line 5)
+bad.json:496: /subnets/493/id: duplicate id "subnet-3" (first at line 6)
+bad.json:497: /subnets/494/id: duplicate id "subnet-4" (first at line 7)
+bad.json:498: /subnets/495/id: duplicate id "subnet-5" (first at line 8)
+bad.json:499: /subnets/496/id: duplicate id "subnet-6" (first at line 9)
+bad.json:500: /subnets/497/id: duplicate id "subnet-7" (first at line 10)
+bad.json:501: /subnets/498/id: duplicate id "subnet-8" (first at line 11)
+bad.json:502: /subnets/499/id: duplicate id "subnet-9" (first at line 12)`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("bad.json", []byte(tt.in))
+			if err == nil {
+				t.Fatal("Parse succeeded")
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -45,6 +45,14 @@ type Snapshot struct {
 	Scopes []Scope `json:"scopes,omitempty"`
 }
 
+// ReleaseEntities drops the entity collections (cloud resources and the Konnect
+// side), keeping the name, schema version and scopes. A caller that has converted a
+// large snapshot for evaluation and needs only its scopes (and the Document's spans)
+// afterwards calls it to give the memory back before evaluating.
+func (s *Snapshot) ReleaseEntities() {
+	*s = Snapshot{SchemaVersion: s.SchemaVersion, Name: s.Name, CollectedAt: s.CollectedAt, Scopes: s.Scopes}
+}
+
 // Entity is the identity every resource carries.
 type Entity struct {
 	// ID is the provider's own stable id: an ARN, an Azure resource id, a GCP self

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -16,8 +17,15 @@ import (
 	"golang.org/x/text/message"
 )
 
-// compiledSchema is the embedded schema, compiled on first use.
-var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+// schemas are the embedded schema, compiled: the whole of it, and the part for the
+// elements of each array Parse streams (see streamed).
+type schemas struct {
+	root  *jsonschema.Schema
+	items map[string]*jsonschema.Schema // by collection name, e.g. "konnect.networks"
+}
+
+// compiledSchemas compiles the embedded schema on first use.
+var compiledSchemas = sync.OnceValues(func() (*schemas, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
 	if err != nil {
 		return nil, fmt.Errorf("decode embedded snapshot schema: %w", err)
@@ -27,29 +35,73 @@ var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 	if err := c.AddResource(SchemaID, doc); err != nil {
 		return nil, fmt.Errorf("add embedded snapshot schema: %w", err)
 	}
-	sch, err := c.Compile(SchemaID)
-	if err != nil {
+	out := &schemas{items: make(map[string]*jsonschema.Schema)}
+	if out.root, err = c.Compile(SchemaID); err != nil {
 		return nil, fmt.Errorf("compile embedded snapshot schema: %w", err)
 	}
-	return sch, nil
+	refs, err := itemRefs(schemaJSON)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range streamed() {
+		ref, ok := refs[name]
+		if !ok {
+			return nil, fmt.Errorf("embedded snapshot schema: no element type for %s", name)
+		}
+		if out.items[name], err = c.Compile(SchemaID + ref); err != nil {
+			return nil, fmt.Errorf("compile embedded snapshot schema for %s: %w", name, err)
+		}
+	}
+	return out, nil
 })
 
-// validateSchema checks doc against the embedded JSON Schema.
-func (src *source) validateSchema(doc any) error {
-	sch, err := compiledSchema()
-	if err != nil {
-		return err
+// itemRefs maps the name of each array of the schema's root and konnect objects
+// ("networks", "konnect.networks") to the reference of its element type
+// ("#/$defs/Network").
+func itemRefs(schema []byte) (map[string]string, error) {
+	type properties map[string]struct {
+		Ref   string `json:"$ref"`
+		Items *struct {
+			Ref string `json:"$ref"`
+		} `json:"items"`
 	}
-	err = sch.Validate(doc)
+	var s struct {
+		Properties properties `json:"properties"`
+		Defs       map[string]struct {
+			Properties properties `json:"properties"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(schema, &s); err != nil {
+		return nil, fmt.Errorf("decode embedded snapshot schema: %w", err)
+	}
+	refs := make(map[string]string)
+	add := func(prefix string, ps properties) {
+		for name, p := range ps {
+			if p.Items != nil && p.Items.Ref != "" {
+				refs[prefix+name] = p.Items.Ref
+			}
+		}
+	}
+	add("", s.Properties)
+	if k, ok := s.Properties["konnect"]; ok {
+		add("konnect.", s.Defs[strings.TrimPrefix(k.Ref, "#/$defs/")].Properties)
+	}
+	return refs, nil
+}
+
+// validate checks v against sch and returns its violations, at pointers under
+// prefix (the pointer of v in the document). Safe for concurrent use.
+func (p *loader) validate(sch *jsonschema.Schema, v any, prefix string) ([]problem, error) {
+	err := sch.Validate(v)
 	if err == nil {
-		return nil
+		return nil, nil
 	}
 	var verr *jsonschema.ValidationError
 	if !errors.As(err, &verr) {
-		return fmt.Errorf("%s: validate against the snapshot schema: %w", src.name, err)
+		return nil, fmt.Errorf("%s: validate against the snapshot schema: %w", p.name, err)
 	}
-	printer := message.NewPrinter(language.English)
 	var ps []problem
+	printer := message.NewPrinter(language.English)
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) > 0 {
@@ -58,7 +110,7 @@ func (src *source) validateSchema(doc any) error {
 			}
 			return
 		}
-		ptr := pointerOf(e.InstanceLocation)
+		ptr := prefix + pointerOf(e.InstanceLocation)
 		// An unknown member is reported where it is, one per member: the likely typo.
 		if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok {
 			for _, name := range ap.Properties {
@@ -77,7 +129,7 @@ func (src *source) validateSchema(doc any) error {
 		ps = append(ps, problem{ptr: ptr, msg: msg})
 	}
 	walk(verr)
-	return src.report(ps, "schema violation")
+	return ps, nil
 }
 
 func pointerOf(toks []string) string {

@@ -32,7 +32,7 @@ deny contains f if {
 	some a in rule.sources
 	not edge.open_address(a)
 	some c in edge.address_cidrs(a)
-	kong := sort([k | some k in topology.kong_cidrs; net.overlaps(c, k)])
+	kong := sort(net.overlapping(topology.kong_cidrs, c))
 	count(kong) > 0
 	not _narrow(c)
 	not edge.shadowed(fw, rule)

@@ -187,9 +187,31 @@ firewall_networks := {fw_id: nids |
 	nids := {nid | some [fw2, nid] in _firewall_network_pairs; fw2 == fw_id}
 }
 
+# _connected_network_firewalls are the firewalls that guard a network connected to
+# Kong: the pairs of _firewall_network_pairs, tested where they are found (no pair set).
+_connected_network_firewalls contains fw.id if {
+	some fw in input.firewalls
+	object.get(fw, "network_id", "") in topology.connected_networks
+}
+
+_connected_network_firewalls contains fw.id if {
+	some fw in input.firewalls
+	some a in fw.attached_to
+	a.kind == "subnet"
+	_subnet_networks[a.id] in topology.connected_networks
+}
+
+_connected_network_firewalls contains fw.id if {
+	some fw in input.firewalls
+	some a in fw.attached_to
+	a.kind == "network"
+	a.id in topology.connected_networks
+}
+
 _connected_network_firewalls contains fw_id if {
-	some [fw_id, nid] in _firewall_network_pairs
-	nid in topology.connected_networks
+	some s in input.subnets
+	s.network_id in topology.connected_networks
+	some fw_id in s.firewall_ids
 }
 
 # gateway_facing_firewalls protect upstreams or face the gateway: firewalls in a network
@@ -305,7 +327,14 @@ open_address(a) if {
 
 open_address(a) if {
 	a.kind == "prefix-list"
-	some c in prefix_lists_by_id[a.value].cidrs
+	a.value in _open_prefix_lists
+}
+
+# _open_prefix_lists are the ids of the prefix lists holding 0.0.0.0/0 or ::/0 (computed
+# once, not per firewall rule peer).
+_open_prefix_lists contains pl.id if {
+	some pl in input.prefix_lists
+	some c in pl.cidrs
 	net.is_open(c)
 }
 

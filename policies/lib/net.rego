@@ -5,29 +5,26 @@
 #   pairwise overlap joins sub-quadratic.
 package dcgw.lib.net
 
-# family is "ipv4" or "ipv6" for a CIDR or a bare IP.
-family(x) := "ipv6" if contains(x, ":")
+# These helpers run once per route, firewall rule or range on large estates, so they
+# are kept cheap: a function with several bodies is evaluated body by body (OPA checks
+# that they agree), while an else chain stops at the first body that holds; and the
+# family of a CIDR or IP is just whether it contains ":".
 
-family(x) := "ipv4" if not contains(x, ":")
+# family is "ipv4" or "ipv6" for a CIDR or a bare IP.
+family(x) := "ipv6" if contains(x, ":") else := "ipv4"
 
 # is_ipv4 holds for an IPv4 CIDR or address. The predicates below are false (not
 # undefined) when they do not hold.
 default is_ipv4(_) := false
 
-is_ipv4(x) if family(x) == "ipv4"
+is_ipv4(x) if not contains(x, ":")
 
 # as_cidr turns a bare IP into a host CIDR (/32 or /128); a CIDR is returned as is.
-as_cidr(x) := x if contains(x, "/")
-
-as_cidr(x) := concat("", [x, "/32"]) if {
-	not contains(x, "/")
-	is_ipv4(x)
-}
-
-as_cidr(x) := concat("", [x, "/128"]) if {
-	not contains(x, "/")
-	not is_ipv4(x)
-}
+as_cidr(x) := x if {
+	contains(x, "/")
+} else := concat("", [x, "/32"]) if {
+	not contains(x, ":")
+} else := concat("", [x, "/128"])
 
 # prefix_len is the prefix length of a CIDR (32 or 128 for a bare IP).
 prefix_len(x) := to_number(split(as_cidr(x), "/")[1])
@@ -41,7 +38,7 @@ is_open(x) if prefix_len(x) == 0
 default overlaps(_, _) := false
 
 overlaps(a, b) if {
-	family(a) == family(b)
+	contains(a, ":") == contains(b, ":") # same family
 	net.cidr_intersects(as_cidr(a), as_cidr(b))
 }
 
@@ -49,8 +46,25 @@ overlaps(a, b) if {
 default within(_, _) := false
 
 within(inner, outer) if {
-	family(inner) == family(outer)
+	contains(inner, ":") == contains(outer, ":") # same family
 	net.cidr_contains(as_cidr(outer), as_cidr(inner))
+}
+
+# containing is the set of indexes i of the CIDRs outers[i] that contain inner (same
+# family): within(inner, outers[i]) for every i, in one net.cidr_contains_matches call.
+containing(outers, inner) := {i |
+	some [i, _] in net.cidr_contains_matches(outers, as_cidr(inner))
+	contains(outers[i], ":") == contains(inner, ":") # same family
+}
+
+# overlapping is the subset of the CIDRs cidrs that overlap x (same family), without an
+# overlaps() call per element: two prefixes overlap exactly when one contains the other.
+overlapping(cidrs, x) := {c |
+	some [c, _] in net.cidr_contains_matches(cidrs, as_cidr(x))
+	contains(c, ":") == contains(x, ":") # same family
+} | {c |
+	some [_, c] in net.cidr_contains_matches(as_cidr(x), cidrs)
+	contains(c, ":") == contains(x, ":") # same family
 }
 
 # Bucketing for overlap joins.

@@ -13,12 +13,15 @@ prefix_lists_by_id := {p.id: p | some p in input.prefix_lists}
 
 route_tables_by_id := {t.id: t | some t in input.route_tables}
 
+# The helpers below run once per route of every table checked, so multi-way choices
+# are else chains (evaluated until one holds) rather than several bodies (all evaluated),
+# and values that do not depend on the element are computed once.
+
 # destinations is the set of CIDRs a route matches: its destination, or the entries
 # of its prefix list.
-destinations(r) := {r.destination} if object.get(r, "destination", "") != ""
-
-destinations(r) := {c | some c in prefix_lists_by_id[r.prefix_list_id].cidrs} if {
-	object.get(r, "destination", "") == ""
+destinations(r) := {r.destination} if {
+	object.get(r, "destination", "") != ""
+} else := {c | some c in prefix_lists_by_id[r.prefix_list_id].cidrs} if {
 	object.get(r, "prefix_list_id", "") != ""
 }
 
@@ -31,52 +34,66 @@ is_drop(r) if r.target_kind == "none"
 # targets_kong holds for an active route over a peering with Kong or to a hub that
 # carries a Kong attachment.
 targets_kong(r) if {
-	not is_blackhole(r)
 	r.target_kind == "peering"
+	not is_blackhole(r)
 	r.target_id in topology.kong_peering_targets
 }
 
 targets_kong(r) if {
-	not is_blackhole(r)
 	r.target_kind == "hub"
+	not is_blackhole(r)
 	r.target_id in topology.kong_hubs
 }
 
 # Among routes of equal prefix length (and priority): static routes win over
 # prefix-list routes (AWS), which win over propagated (BGP) routes, which win over
 # system routes (Azure: user-defined > BGP > system).
-_origin_rank(c) := 3 if c.route.origin == "system"
-
-_origin_rank(c) := 2 if c.route.origin == "propagated"
-
-_origin_rank(c) := 1 if {
-	not object.get(c.route, "origin", "") in {"propagated", "system"}
+_origin_rank(c) := 3 if {
+	c.route.origin == "system"
+} else := 2 if {
+	c.route.origin == "propagated"
+} else := 1 if {
 	object.get(c.route, "prefix_list_id", "") != ""
-}
+} else := 0
 
-_origin_rank(c) := 0 if {
-	not object.get(c.route, "origin", "") in {"propagated", "system"}
-	object.get(c.route, "prefix_list_id", "") == ""
-}
+# entries are the {route, destination} of every route of a table and each of its
+# destinations (destinations(r) inlined: this runs once per route of every table checked).
+entries(routes) := array.concat(
+	[{"route": r, "destination": d} |
+		some r in routes
+		d := object.get(r, "destination", "")
+		d != ""
+	],
+	[{"route": r, "destination": c} |
+		some r in routes
+		object.get(r, "destination", "") == ""
+		some c in prefix_lists_by_id[r.prefix_list_id].cidrs
+	],
+)
 
 # covering is the set of {route, destination} of the routes whose destination contains
-# cidr (same address family).
-covering(routes, cidr) := {{"route": r, "destination": d} |
-	some r in routes
-	some d in destinations(r)
-	net.within(cidr, d)
+# cidr (same address family), found with one containment test over the whole table.
+covering(routes, cidr) := {es[i] |
+	es := entries(routes)
+	some i in net.containing([e.destination | some e in es], cidr)
 }
 
 # best_routes are the covering routes that win the lookup for cidr: longest prefix,
 # then lowest priority, then static before prefix-list before propagated before system. Usually one;
 # empty when no route covers cidr.
-best_routes(routes, cidr) := {c |
-	some c in by_prio
-	_origin_rank(c) == min({_origin_rank(x) | some x in by_prio})
-} if {
-	cands := covering(routes, cidr)
-	longest := {c | some c in cands; net.prefix_len(c.destination) == max({net.prefix_len(x.destination) | some x in cands})}
-	by_prio := {c | some c in longest; object.get(c.route, "priority", 0) == min({object.get(x.route, "priority", 0) | some x in longest})}
+best_routes(routes, cidr) := _best(covering(routes, cidr))
+
+# _best are the winners among the covering routes cands (each tie-break's minimum or
+# maximum computed once, not once per candidate).
+_best(cands) := set() if count(cands) == 0
+
+_best(cands) := {c | some c in by_prio; _origin_rank(c) == best_rank} if {
+	count(cands) > 0
+	longest_len := max({net.prefix_len(x.destination) | some x in cands})
+	longest := {c | some c in cands; net.prefix_len(c.destination) == longest_len}
+	best_prio := min({object.get(x.route, "priority", 0) | some x in longest})
+	by_prio := {c | some c in longest; object.get(c.route, "priority", 0) == best_prio}
+	best_rank := min({_origin_rank(x) | some x in by_prio})
 }
 
 # kong_parts are the destinations strictly inside cidr of active routes to Kong that
@@ -162,9 +179,11 @@ upstream_tables contains {"route_table_id": tid, "konnect_network_id": kn, "subn
 	some kn in _konnect_networks_for(s.network_id)
 }
 
-_konnect_networks_for(nid) := topology.konnect_networks_of[nid]
+_konnect_networks_for(nid) := kns if {
+	kns := topology.konnect_networks_of[nid]
+} else := _all_konnect_networks
 
-_konnect_networks_for(nid) := object.keys(topology.konnect_networks_by_id) if not topology.konnect_networks_of[nid]
+_all_konnect_networks := object.keys(topology.konnect_networks_by_id)
 
 # upstream_checks are the {route_table_id, konnect_network_id, subnet_ids} to check,
 # one per route table and Konnect network.

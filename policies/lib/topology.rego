@@ -68,9 +68,9 @@ peerings_by_id := {p.id: p | some p in input.peerings}
 
 # customer_side is the side of a peering with Kong that is the customer's (the local
 # side unless the peering was collected from Kong's side).
-customer_side(p) := p.remote if p.local.network_id in object.keys(_kong_provider_networks)
-
-customer_side(p) := p.local if not p.local.network_id in object.keys(_kong_provider_networks)
+customer_side(p) := p.remote if {
+	_kong_provider_networks[p.local.network_id]
+} else := p.local
 
 # connections are the {konnect_network_id, network_id, via} triples of customer networks
 # connected to a Konnect network, via "peering" or "hub".
@@ -152,9 +152,14 @@ kong_route_table_konnect contains [tid, pair[1]] if {
 kong_route_table_konnect contains [t.id, kn] if {
 	some t in input.hub_route_tables
 	some aid in t.associations
-	some pair in _kong_hub_attachment_konnect
-	pair[0] == aid
-	kn := pair[1]
+	some kn in _konnect_of_kong_hub_attachment[aid]
+}
+
+# _konnect_of_kong_hub_attachment[hub attachment id] are the Konnect networks of a Kong
+# hub attachment.
+_konnect_of_kong_hub_attachment := {aid: kns |
+	some [aid, _] in _kong_hub_attachment_konnect
+	kns := {kn | some [aid2, kn] in _kong_hub_attachment_konnect; aid2 == aid}
 }
 
 # kong_route_tables are the hub route tables associated with a Kong hub attachment.
@@ -215,15 +220,39 @@ reach contains {"konnect_network_id": pair[1], "route_table_id": pair[0], "attac
 	not aid in kong_hub_attachments
 }
 
-reach contains {"konnect_network_id": pair[1], "route_table_id": pair[0], "attachment_id": p.attachment_id, "via": "propagation"} if {
-	some pair in kong_route_table_konnect
-	some p in _propagations_by_table[pair[0]]
-	not p.attachment_id in kong_hub_attachments
+reach contains {"konnect_network_id": kn, "route_table_id": tid, "attachment_id": aid, "via": "propagation"} if {
+	some [tid, aid] in _kong_table_propagations
+	not aid in kong_hub_attachments
+	some kn in _konnect_of_kong_route_table[tid]
 }
 
-_propagations_by_table := {tid: ps |
+# _konnect_of_kong_route_table[route table id] are the Konnect networks whose traffic a
+# Kong route table looks up.
+_konnect_of_kong_route_table := {tid: kns |
+	some [tid, _] in kong_route_table_konnect
+	kns := {kn | some [tid2, kn] in kong_route_table_konnect; tid2 == tid}
+}
+
+# _kong_table_propagations are the [route table id, attachment id] pairs of propagations
+# into a Kong route table: the three sources of propagations, restricted to Kong's
+# tables as they are read (every rule that needs what Kong reaches computes this, so it
+# does not build the whole propagations set).
+_kong_table_propagations contains [tid, aid] if {
 	some tid in kong_route_tables
-	ps := {p | some p in propagations; p.route_table_id == tid}
+	some aid in hub_route_tables_by_id[tid].propagations
+}
+
+_kong_table_propagations contains [tid, h.id] if {
+	some h in input.hub_attachments
+	some tid in h.propagated_route_table_ids
+	tid in kong_route_tables
+}
+
+_kong_table_propagations contains [tid, h.id] if {
+	some h in input.hub_attachments
+	some label in h.propagation_labels
+	some tid in _tables_by_label[label]
+	tid in kong_route_tables
 }
 
 # reach_via[[route table id, attachment id]] is how the Kong route table reaches the
@@ -277,16 +306,15 @@ network_ranges := object.union(
 network_blocks := {nid: blocks |
 	some nid, ranges in network_ranges
 	own := {c | some c in object.get(networks_by_id, [nid, "cidrs"], [])}
-	blocks := own | {c |
-		some c in ranges
-		not c in own
-		not _inside_any(c, own)
-	}
+	others := ranges - own
+	blocks := own | (others - _inside(own, others))
 }
 
-_inside_any(c, outers) if {
-	some o in outers
-	data.dcgw.lib.net.within(c, o)
+# _inside are the ranges that lie inside one of the CIDRs outers (same family; the
+# pairs come from one net.cidr_contains_matches call rather than a within() per pair).
+_inside(outers, ranges) := {r |
+	some [o, r] in net.cidr_contains_matches(outers, ranges)
+	contains(o, ":") == contains(r, ":") # same family
 }
 
 # Config lists, empty when data.config leaves them out.
