@@ -23,7 +23,13 @@ vet: ## go vet and a gofmt check
 fmt: ## format the Go code
 	gofmt -w .
 
-lint: vet ## static checks (go vet + gofmt)
+REGAL := bin/regal
+
+$(REGAL): tools/go.mod tools/go.sum
+	cd tools && $(GO) build -o ../$(REGAL) github.com/open-policy-agent/regal
+
+lint: vet $(REGAL) ## go vet, gofmt, and Regal (pinned in tools/go.mod) on the Rego rules
+	./$(REGAL) lint --format pretty policies/
 
 golden: ## rewrite the golden files from the current code (review the diff!)
 	$(GO) test ./cmd/scan/ ./sarif/ ./report/ ./snapshot/ -update

@@ -1,10 +1,15 @@
 package policies
 
 import (
+	"bytes"
+	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
+	"github.com/open-policy-agent/opa/v1/version"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
@@ -120,4 +125,30 @@ func TestBuiltinRulesEvaluate(t *testing.T) {
 		}
 	}
 	t.Logf("%d findings %v, %d not evaluated", len(res.Findings), perRule, len(res.NotEvaluated))
+}
+
+// TestBuiltinRegoFormatted checks every built-in Rego file is formatted as `opa fmt`
+// of the OPA version the scanner embeds would format it.
+func TestBuiltinRegoFormatted(t *testing.T) {
+	t.Parallel()
+	err := fs.WalkDir(BuiltinFS(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rego") {
+			return err
+		}
+		src, err := fs.ReadFile(BuiltinFS(), path)
+		if err != nil {
+			return err
+		}
+		got, err := format.SourceWithOpts(path, src, format.Opts{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return fmt.Errorf("format %s: %w", path, err)
+		}
+		if !bytes.Equal(got, src) {
+			t.Errorf("policies/%s is not formatted: run opa fmt -w (OPA %s)", path, version.Version)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

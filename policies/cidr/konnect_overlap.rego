@@ -22,7 +22,7 @@
 #     IPs. For a hub, stop propagating or routing the overlapping prefix into Kong's route table.
 package dcgw.cidr.konnect_overlap
 
-import data.dcgw.lib.net
+import data.dcgw.lib.netaddr
 import data.dcgw.lib.routes
 import data.dcgw.lib.topology
 
@@ -35,7 +35,7 @@ hits contains h if {
 	some kn_id in kns
 	kn := topology.konnect_networks_by_id[kn_id]
 	some other in topology.network_blocks[nid]
-	net.overlaps(kn.cidr, other)
+	netaddr.overlaps(kn.cidr, other)
 	h := hit(kn, nid, other, "network", nid)
 }
 
@@ -47,7 +47,7 @@ hits contains h if {
 	kn := topology.konnect_networks_by_id[pair[1]]
 	side := topology.customer_side(p)
 	some other in array.concat(object.get(side, "cidrs", []), object.get(side, "peered_cidrs", []))
-	net.overlaps(kn.cidr, other)
+	netaddr.overlaps(kn.cidr, other)
 	h := hit(kn, object.get(side, "network_id", p.id), other, "peering", p.id)
 }
 
@@ -56,7 +56,7 @@ hits contains h if {
 	some a in topology.kong_attachments
 	kn := topology.konnect_networks_by_id[a.konnect_network_id]
 	some other in a.cidr_blocks
-	net.overlaps(kn.cidr, other)
+	netaddr.overlaps(kn.cidr, other)
 	h := hit(kn, object.get(a, "network_id", a.id), other, "attachment", a.id)
 }
 
@@ -71,8 +71,8 @@ hits contains h if {
 	some aid in route.attachment_ids
 	not aid in topology.kong_hub_attachments
 	some other in routes.destinations(route)
-	not net.is_open(other)
-	net.overlaps(kn.cidr, other)
+	not netaddr.is_open(other)
+	netaddr.overlaps(kn.cidr, other)
 	h := hit(kn, tid, other, "hub route to", aid)
 }
 

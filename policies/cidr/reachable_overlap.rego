@@ -20,11 +20,11 @@
 #     every range Kong can reach is unique.
 package dcgw.cidr.reachable_overlap
 
-import data.dcgw.lib.net
+import data.dcgw.lib.netaddr
 import data.dcgw.lib.topology
 
 # blocks are the ranges of the networks reachable from Kong, each in its home bucket.
-blocks contains {"network_id": nid, "cidr": c, "bucket": net.bucket(c)} if {
+blocks contains {"network_id": nid, "cidr": c, "bucket": netaddr.bucket(c)} if {
 	some nid in topology.connected_networks
 	some c in topology.network_blocks[nid]
 }
@@ -36,13 +36,13 @@ by_bucket := {b: members |
 
 # pairs are the overlapping [smaller network, larger network, its cidr, other cidr] of
 # networks that share a Konnect network. Each block is compared only with the blocks
-# of its probe buckets (see dcgw.lib.net).
+# of its probe buckets (see dcgw.lib.netaddr).
 pairs contains _ordered(x, y) if {
 	some x in blocks
-	some b in net.probe_buckets(x.cidr)
+	some b in netaddr.probe_buckets(x.cidr)
 	some y in by_bucket[b]
 	x.network_id != y.network_id
-	net.overlaps(x.cidr, y.cidr)
+	netaddr.overlaps(x.cidr, y.cidr)
 	_shared(x.network_id, y.network_id)
 }
 

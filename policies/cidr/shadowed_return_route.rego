@@ -20,7 +20,7 @@
 #     route to Kong, so that the whole Konnect network CIDR goes to Kong.
 package dcgw.cidr.shadowed_return_route
 
-import data.dcgw.lib.net
+import data.dcgw.lib.netaddr
 import data.dcgw.lib.routes
 import data.dcgw.lib.topology
 
@@ -35,9 +35,9 @@ deny contains f if {
 	not routes.targets_kong(r)
 	r.target_kind != "local"
 	some d in routes.destinations(r)
-	net.within(d, kn.cidr)
-	net.prefix_len(d) > net.prefix_len(kn.cidr)
-	shadowed := sort([k | some k in kong; net.within(d, k.destination); net.prefix_len(d) > net.prefix_len(k.destination)])
+	netaddr.within(d, kn.cidr)
+	netaddr.prefix_len(d) > netaddr.prefix_len(kn.cidr)
+	shadowed := sort([k | some k in kong; netaddr.within(d, k.destination); netaddr.prefix_len(d) > netaddr.prefix_len(k.destination)])
 	count(shadowed) > 0
 	f := {
 		"resource": rt.id,
@@ -62,7 +62,7 @@ kong_routes(table_routes, cidr) := {{"route": r, "destination": d} |
 	some r in table_routes
 	routes.targets_kong(r)
 	some d in routes.destinations(r)
-	net.overlaps(d, cidr)
+	netaddr.overlaps(d, cidr)
 }
 
 target(r) := "a blackhole (dead target)" if routes.is_blackhole(r)

@@ -21,7 +21,7 @@
 package dcgw.firewall.wide_konnect_source
 
 import data.dcgw.lib.edge
-import data.dcgw.lib.net
+import data.dcgw.lib.netaddr
 import data.dcgw.lib.topology
 
 deny contains f if {
@@ -32,7 +32,7 @@ deny contains f if {
 	some a in rule.sources
 	not edge.open_address(a)
 	some c in edge.address_cidrs(a)
-	kong := sort(net.overlapping(topology.kong_cidrs, c))
+	kong := sort(netaddr.overlapping(topology.kong_cidrs, c))
 	count(kong) > 0
 	not _narrow(c)
 	not edge.shadowed(fw, rule)
@@ -61,10 +61,10 @@ deny contains f if {
 # _narrow: the source is one of the data plane IPs or inside an allowed source range.
 _narrow(c) if {
 	some ip in edge.dp_ip_set
-	net.within(c, net.as_cidr(ip))
+	netaddr.within(c, netaddr.as_cidr(ip))
 }
 
 _narrow(c) if {
 	some r in data.config.allowed_source_ranges
-	net.within(c, r)
+	netaddr.within(c, r)
 }

@@ -18,7 +18,7 @@
 #     prefixes Kong needs (static routes or propagation from the allowed spokes).
 package dcgw.hub.default_route
 
-import data.dcgw.lib.net
+import data.dcgw.lib.netaddr
 import data.dcgw.lib.routes
 import data.dcgw.lib.topology
 
@@ -27,7 +27,7 @@ deny contains f if {
 	some route in topology.hub_route_tables_by_id[tid].routes
 	topology.active_route(route)
 	some d in routes.destinations(route)
-	net.is_open(d)
+	netaddr.is_open(d)
 	hops := sort(object.get(route, "attachment_ids", []))
 	f := {
 		"resource": tid,

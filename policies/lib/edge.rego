@@ -6,7 +6,7 @@
 #   and the small firewall-rule helpers the firewall rules share.
 package dcgw.lib.edge
 
-import data.dcgw.lib.net
+import data.dcgw.lib.netaddr
 import data.dcgw.lib.topology
 
 # ---------------------------------------------------------------------------
@@ -322,7 +322,7 @@ open_address(a) if {
 
 open_address(a) if {
 	a.kind == "cidr"
-	net.is_open(a.value)
+	netaddr.is_open(a.value)
 }
 
 open_address(a) if {
@@ -335,7 +335,7 @@ open_address(a) if {
 _open_prefix_lists contains pl.id if {
 	some pl in input.prefix_lists
 	some c in pl.cidrs
-	net.is_open(c)
+	netaddr.is_open(c)
 }
 
 # address_cidrs is the set of CIDRs an address stands for: its own CIDR, or the entries
@@ -407,7 +407,7 @@ _peer_covered(dl, x) if {
 	every c in cidrs {
 		some y in dl
 		some yc in address_cidrs(y)
-		net.within(c, yc)
+		netaddr.within(c, yc)
 	}
 }
 

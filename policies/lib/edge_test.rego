@@ -180,11 +180,11 @@ test_return_traffic if {
 	nacl := {"id": "acl-1", "kind": "aws-network-acl"}
 	sg := {"id": "sg-1", "kind": "aws-security-group"}
 	eph := {"direction": "ingress", "action": "allow", "protocol": "tcp", "ports": [{"from": 1024, "to": 65535}]}
-	all := {"direction": "ingress", "action": "allow", "protocol": "all"}
+	all_traffic := {"direction": "ingress", "action": "allow", "protocol": "all"}
 	low := {"direction": "ingress", "action": "allow", "protocol": "tcp", "ports": [{"from": 22, "to": 22}, {"from": 1024, "to": 65535}]}
 	edge.return_traffic(nacl, eph)
 	not edge.return_traffic(sg, eph)
-	not edge.return_traffic(nacl, all)
+	not edge.return_traffic(nacl, all_traffic)
 	not edge.return_traffic(nacl, low)
 }
 

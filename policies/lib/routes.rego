@@ -6,7 +6,7 @@
 #   Reads prefix_lists besides what dcgw.lib.topology reads.
 package dcgw.lib.routes
 
-import data.dcgw.lib.net
+import data.dcgw.lib.netaddr
 import data.dcgw.lib.topology
 
 prefix_lists_by_id := {p.id: p | some p in input.prefix_lists}
@@ -75,7 +75,7 @@ entries(routes) := array.concat(
 # cidr (same address family), found with one containment test over the whole table.
 covering(routes, cidr) := {es[i] |
 	es := entries(routes)
-	some i in net.containing([e.destination | some e in es], cidr)
+	some i in netaddr.containing([e.destination | some e in es], cidr)
 }
 
 # best_routes are the covering routes that win the lookup for cidr: longest prefix,
@@ -89,8 +89,8 @@ _best(cands) := set() if count(cands) == 0
 
 _best(cands) := {c | some c in by_prio; _origin_rank(c) == best_rank} if {
 	count(cands) > 0
-	longest_len := max({net.prefix_len(x.destination) | some x in cands})
-	longest := {c | some c in cands; net.prefix_len(c.destination) == longest_len}
+	longest_len := max({netaddr.prefix_len(x.destination) | some x in cands})
+	longest := {c | some c in cands; netaddr.prefix_len(c.destination) == longest_len}
 	best_prio := min({object.get(x.route, "priority", 0) | some x in longest})
 	by_prio := {c | some c in longest; object.get(c.route, "priority", 0) == best_prio}
 	best_rank := min({_origin_rank(x) | some x in by_prio})
@@ -102,16 +102,16 @@ kong_parts(routes, cidr) := [d |
 	some r in routes
 	targets_kong(r)
 	some d in destinations(r)
-	net.within(d, cidr)
-	net.prefix_len(d) > net.prefix_len(cidr)
+	netaddr.within(d, cidr)
+	netaddr.prefix_len(d) > netaddr.prefix_len(cidr)
 	some c in best_routes(routes, d)
 	targets_kong(c.route)
 ]
 
 # covered_by_parts holds when more specific routes to Kong together cover cidr.
 covered_by_parts(routes, cidr) if {
-	some m in net.merge(kong_parts(routes, cidr))
-	net.within(cidr, m)
+	some m in netaddr.merge(kong_parts(routes, cidr))
+	netaddr.within(cidr, m)
 }
 
 # return_path is how a route table sends traffic to cidr: verdict is

@@ -3,7 +3,7 @@
 #   Address helpers shared by the rules: address family, CIDR containment and
 #   overlap within one family, prefix lengths, and the bucket keys that keep
 #   pairwise overlap joins sub-quadratic.
-package dcgw.lib.net
+package dcgw.lib.netaddr
 
 # These helpers run once per route, firewall rule or range on large estates, so they
 # are kept cheap: a function with several bodies is evaluated body by body (OPA checks
@@ -11,7 +11,9 @@ package dcgw.lib.net
 # family of a CIDR or IP is just whether it contains ":".
 
 # family is "ipv4" or "ipv6" for a CIDR or a bare IP.
-family(x) := "ipv6" if contains(x, ":") else := "ipv4"
+family(x) := "ipv6" if contains(x, ":")
+
+else := "ipv4"
 
 # is_ipv4 holds for an IPv4 CIDR or address. The predicates below are false (not
 # undefined) when they do not hold.
