@@ -105,6 +105,9 @@ func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout 
 				"snapshot", path, "uri", uri)
 		}
 	}
+	if f.format == "sarif" {
+		warnSARIFLimits(g, len(res.Findings))
+	}
 	var buf bytes.Buffer
 	if err := render(&buf, res, doc, uri, f.category); err != nil {
 		return fmt.Errorf("write %s report: %w", f.format, err)
@@ -117,6 +120,23 @@ func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout 
 		return usageError(fmt.Errorf("write report: %w", err))
 	}
 	return verdict(res, failOn)
+}
+
+// GitHub code scanning's limits on the results of one SARIF run.
+const (
+	githubShownResults = 5000
+	githubMaxResults   = 25000
+)
+
+// warnSARIFLimits warns when GitHub code scanning would cut or reject the upload.
+func warnSARIFLimits(g *globals, results int) {
+	switch {
+	case results > githubMaxResults:
+		g.logger.Warn("GitHub code scanning rejects a SARIF run with more than 25,000 results: shard the scan by account, one --category per SARIF file",
+			"results", results)
+	case results > githubShownResults:
+		g.logger.Warn("GitHub code scanning keeps only the 5,000 most severe results of a run", "results", results)
+	}
 }
 
 // verdict is the exit status of a check: incomplete (3) wins over findings (1).

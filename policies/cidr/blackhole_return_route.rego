@@ -51,10 +51,10 @@ dropping(r) if routes.is_drop(r)
 
 message("blackhole", tid, kn, best) := sprintf(
 	"Route table %s sends the Konnect network CIDR %s (%s) via %s to %s %s, which no longer exists (blackhole): the target is dead, replies to Kong are dropped.",
-	[tid, kn.cidr, kn.id, best.destination, best.route.target_kind, object.get(best.route, "target_id", "")],
+	[tid, kn.cidr, topology.konnect_name(kn), best.destination, best.route.target_kind, object.get(best.route, "target_id", "")],
 )
 
 message("drop", tid, kn, best) := sprintf(
 	"Route table %s drops the Konnect network CIDR %s (%s) on purpose: route %s has no target (explicit drop), replies to Kong are discarded.",
-	[tid, kn.cidr, kn.id, best.destination],
+	[tid, kn.cidr, topology.konnect_name(kn), best.destination],
 )

@@ -97,7 +97,7 @@ deny contains f if {
 		"key": sprintf("%s|%s", [h.konnect_cidr, h.cidr]),
 		"msg": sprintf(
 			"Konnect network %s (%s) overlaps %s of %s: Kong cannot route to the overlapping addresses (seen on %s).",
-			[h.konnect_network_id, h.konnect_cidr, h.cidr, h.resource, concat(", ", seen)],
+			[topology.konnect_name(topology.konnect_networks_by_id[h.konnect_network_id]), h.konnect_cidr, h.cidr, h.resource, concat(", ", seen)],
 		),
 		"evidence": {
 			"konnect_network_id": h.konnect_network_id,

@@ -48,12 +48,12 @@ deny contains f if {
 
 message(path, tid, kn, sids) := sprintf(
 	"Route table %s (subnets %s) has no route covering the Konnect network CIDR %s (%s): replies to Kong have no path back.",
-	[tid, concat(", ", sids), kn.cidr, kn.id],
+	[tid, concat(", ", sids), kn.cidr, topology.konnect_name(kn)],
 ) if path.verdict == "missing"
 
 message(path, tid, kn, sids) := sprintf(
 	"Route table %s (subnets %s) sends the Konnect network CIDR %s (%s) to %s %s via %s, not to the peering or hub that connects Kong.",
-	[tid, concat(", ", sids), kn.cidr, kn.id, best.route.target_kind, object.get(best.route, "target_id", ""), best.destination],
+	[tid, concat(", ", sids), kn.cidr, topology.konnect_name(kn), best.route.target_kind, object.get(best.route, "target_id", ""), best.destination],
 ) if {
 	path.verdict == "elsewhere"
 	best := path.best[0]

@@ -44,7 +44,7 @@ deny contains f if {
 		"key": sprintf("%s|%s", [kn.cidr, d]),
 		"msg": sprintf(
 			"Route table %s sends %s, part of the Konnect network CIDR %s (%s), to %s instead of Kong: it is more specific than the route %s to %s %s.",
-			[rt.id, d, kn.cidr, kn.id, target(r), shadowed[0].destination, shadowed[0].route.target_kind, shadowed[0].route.target_id],
+			[rt.id, d, kn.cidr, topology.konnect_name(kn), target(r), shadowed[0].destination, shadowed[0].route.target_kind, shadowed[0].route.target_id],
 		),
 		"evidence": {
 			"konnect_network_id": kn.id,

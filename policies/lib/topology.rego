@@ -35,6 +35,11 @@ kong_attachments contains object.union(a, {"konnect_network_id": n.id}) if {
 	some a in n.attachments
 }
 
+# konnect_name is how messages name a Konnect network: its name, else its id.
+konnect_name(kn) := kn.name if object.get(kn, "name", "") != ""
+
+else := kn.id
+
 # konnect_networks_by_id indexes the Konnect networks.
 konnect_networks_by_id := {n.id: n | some n in input.konnect.networks}
 

@@ -162,3 +162,9 @@ test_empty_input if {
 	count(topology.reachable_attachments) == 0 with input as {"konnect": {}}
 	count(topology.upstream_subnets) == 0 with input as {"konnect": {}} with data.config as fixtures.config
 }
+
+test_konnect_name if {
+	topology.konnect_name({"id": "020f69e9", "name": "us-east-2-network"}) == "us-east-2-network"
+	topology.konnect_name({"id": "020f69e9", "name": ""}) == "020f69e9"
+	topology.konnect_name({"id": "020f69e9"}) == "020f69e9"
+}
