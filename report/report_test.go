@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
+	"github.com/dcgw-scan/dcgw-scan/policies/policytest"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -64,7 +65,7 @@ func cases() []struct {
 	doc  *snapshot.Document
 	opts Options
 } {
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	clean := &snapshot.Document{
 		Snapshot: &snapshot.Snapshot{SchemaVersion: "1", Name: "clean", Scopes: []snapshot.Scope{
 			{Provider: "aws", Account: "111111111111", Region: "us-east-1", Service: "ec2", Status: snapshot.ScopeOK, Collections: []string{"networks"}},
@@ -100,7 +101,7 @@ func TestDeterministic(t *testing.T) {
 	for _, w := range writers {
 		t.Run(w.ext, func(t *testing.T) {
 			t.Parallel()
-			res, doc := fixture()
+			res, doc := policytest.Fixture()
 			first := render(t, w.fn, res, doc, Options{})
 			slices.Reverse(res.Rules)
 			slices.Reverse(res.Findings)
@@ -176,7 +177,7 @@ func TestIncompleteIsSaid(t *testing.T) {
 
 func TestJSONContent(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	out := render(t, JSON, res, doc, Options{ToolVersion: "0.1.0"})
 	var j JSONReport
 	dec := json.NewDecoder(strings.NewReader(out))
@@ -242,7 +243,7 @@ func TestJSONEmptyListsNotNull(t *testing.T) {
 
 func TestTextGrouping(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	out := render(t, Text, res, doc, Options{})
 	// Severity sections appear most severe first, and only when they have findings.
 	var order []string
@@ -273,7 +274,7 @@ func TestTextGrouping(t *testing.T) {
 
 func TestMarkdownTableCells(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	out := render(t, Markdown, res, doc, Options{})
 	inTable := false
 	rows := 0

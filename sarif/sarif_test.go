@@ -18,6 +18,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
+	"github.com/dcgw-scan/dcgw-scan/policies/policytest"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -74,7 +75,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestWriteGolden(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	cleanRes := &policies.Result{Rules: res.Rules[:2]}
 	cleanDoc := &snapshot.Document{Snapshot: &snapshot.Snapshot{SchemaVersion: "1", Name: "clean"}, Path: "estates/clean.json"}
 	tests := []struct {
@@ -214,7 +215,7 @@ func githubBand(score float64) string {
 // the JSON Schema does not express.
 func TestGitHubRules(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	// A long description and title must be cut to GitHub's limits.
 	long := res.Rules[3]
 	long.ID, long.Title, long.Description = "DCGW-HUB-099", strings.Repeat("Très long titre ", 40), strings.Repeat("é", 3000)
@@ -342,7 +343,7 @@ func TestGitHubRules(t *testing.T) {
 
 func TestResultLocations(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	l := parse(t, write(t, res, doc, Options{}))
 	type loc struct {
 		Rule, URI, Base, FQN string
@@ -357,7 +358,7 @@ func TestResultLocations(t *testing.T) {
 	const uri = "testdata/estates/acme-prod.json"
 	want := []loc{
 		{"ACME-TAG-1", uri, "%SRCROOT%", "aws/111111111111/us-east-1/vpc-0abc", 12, 30},
-		{"DCGW-CIDR-001", uri, "%SRCROOT%", "azure/00000000-0000-0000-0000-000000000001/westeurope/" + azureVNet, 31, 44},
+		{"DCGW-CIDR-001", uri, "%SRCROOT%", "azure/00000000-0000-0000-0000-000000000001/westeurope/" + policytest.AzureVNet, 31, 44},
 		{"DCGW-CIDR-001", uri, "%SRCROOT%", "aws/111111111111/us-east-1/vpc-0abc", 12, 30},
 		{"DCGW-DNS-001", uri, "%SRCROOT%", "konnect/api.example.com", 1, 1},
 		{"DCGW-FW-002", uri, "%SRCROOT%", "aws/111111111111/us-east-1/sg-0123", 45, 80},
@@ -394,7 +395,7 @@ func TestFingerprintStableAcrossRuns(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	first := write(t, res, doc, Options{ToolVersion: "0.1.0"})
 	slices.Reverse(res.Rules)
 	slices.Reverse(res.Findings)
@@ -406,7 +407,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestNoSentinels(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	out := string(write(t, res, doc, Options{}))
 	for _, bad := range []string{": -1", ": []", `"properties": {}`, "byteOffset", "charOffset", "startTimeUtc", "endTimeUtc"} {
 		if strings.Contains(out, bad) {
@@ -544,7 +545,7 @@ func TestRuleTagsCapped(t *testing.T) {
 // TestSchemaCatchesMistakes proves the schema check can fail: a broken log is rejected.
 func TestSchemaCatchesMistakes(t *testing.T) {
 	t.Parallel()
-	res, doc := fixture()
+	res, doc := policytest.Fixture()
 	out := string(write(t, res, doc, Options{}))
 	sch, err := schemaOnce()
 	if err != nil {

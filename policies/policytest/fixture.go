@@ -1,16 +1,20 @@
-package report
+// Package policytest holds a hand-built evaluation result for the writers' tests
+// (sarif, report), so both render the same findings.
+package policytest
 
 import (
 	"github.com/dcgw-scan/dcgw-scan/policies"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
-const azureVNet = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/Net-RG/providers/Microsoft.Network/virtualNetworks/Spoke-1"
+// AzureVNet is the Azure resource id the fixture reports on (mixed case on purpose:
+// Azure ids are case-insensitive).
+const AzureVNet = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/Net-RG/providers/Microsoft.Network/virtualNetworks/Spoke-1"
 
-// fixture is a small hand-built result: five rules (one without findings, one custom),
+// Fixture is a small hand-built result: five rules (one without findings, one custom),
 // findings on AWS and Azure resources (one without a span), a rule not evaluated, and
 // a failed and a partial scope.
-func fixture() (*policies.Result, *snapshot.Document) {
+func Fixture() (*policies.Result, *snapshot.Document) {
 	res := &policies.Result{
 		Rules: []policies.Rule{
 			{
@@ -55,7 +59,7 @@ func fixture() (*policies.Result, *snapshot.Document) {
 				Provider: "aws", Account: "111111111111", Region: "us-east-1",
 			},
 			{
-				RuleID: "DCGW-CIDR-001", Severity: policies.SeverityCritical, ResourceID: azureVNet, Key: "10.10.0.0/16",
+				RuleID: "DCGW-CIDR-001", Severity: policies.SeverityCritical, ResourceID: AzureVNet, Key: "10.10.0.0/16",
 				Message:  "VNet Spoke-1 (10.10.0.0/16) overlaps the DCGW network 10.10.0.0/20.",
 				Evidence: map[string]any{"network_cidr": "10.10.0.0/16", "konnect_cidr": "10.10.0.0/20"},
 				Provider: "azure", Account: "00000000-0000-0000-0000-000000000001", Region: "westeurope",
@@ -104,7 +108,7 @@ func fixture() (*policies.Result, *snapshot.Document) {
 		Path: "testdata/estates/acme-prod.json",
 		Spans: map[string]snapshot.Span{
 			"vpc-0abc": {StartLine: 12, EndLine: 30},
-			azureVNet:  {StartLine: 31, EndLine: 44},
+			AzureVNet:  {StartLine: 31, EndLine: 44},
 			"sg-0123":  {StartLine: 45, EndLine: 80},
 		},
 	}
