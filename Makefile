@@ -51,7 +51,7 @@ bench-rules: ## each built-in rule alone at 1k and 10k networks (finds rules tha
 	$(GO) test -run '^$$' -bench '^BenchmarkRule$$' -benchtime 1x -benchmem -timeout 60m ./policies/
 
 bench-mem: ## peak memory of loading and checking a 10k-network estate; fails at >= 1 GiB
-	DCGW_BENCH_MEM=1 $(GO) test -run '^TestPeakMemory10k$$' -v -timeout 30m ./policies/
+	DCGW_BENCH_MEM=1 $(GO) test -count=1 -run '^TestPeakMemory10k$$' -v -timeout 30m ./cmd/scan/
 
 clean: ## remove build output
 	rm -rf bin bench.txt bench-snapshot.txt

@@ -43,16 +43,36 @@ func consumeValue(snap *snapshot.Snapshot) (ast.Value, error) {
 		if f.omitEmpty && isEmpty(fv) {
 			continue
 		}
-		x, err := c.toTerm(fv)
+		var x *ast.Term
+		var err error
+		if fv.Kind() == reflect.Slice && f.name != "scopes" {
+			x, err = c.consumeSlice(fv)
+		} else {
+			x, err = c.toTerm(fv)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.name, err)
 		}
 		pairs = append(pairs, [2]*ast.Term{f.key, x})
-		if fv.Kind() == reflect.Slice && f.name != "scopes" {
-			fv.SetZero()
-		}
 	}
 	return ast.NewObject(pairs...), nil
+}
+
+// consumeSlice converts a collection element by element, zeroing each element once
+// converted so that what it alone points to can be collected during the conversion,
+// and then drops the collection.
+func (c *converter) consumeSlice(v reflect.Value) (*ast.Term, error) {
+	terms := make([]*ast.Term, v.Len())
+	for i := range terms {
+		x, err := c.toTerm(v.Index(i))
+		if err != nil {
+			return nil, err
+		}
+		terms[i] = x
+		v.Index(i).SetZero()
+	}
+	v.SetZero()
+	return ast.ArrayTerm(terms...), nil
 }
 
 var (

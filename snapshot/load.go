@@ -219,7 +219,11 @@ func (p *loader) parse() (*Document, error) {
 	if err := p.report(check(&p.snap), "problem"); err != nil {
 		return nil, err
 	}
-	return &Document{Snapshot: &p.snap, Path: p.name, Spans: p.sc.spans}, nil
+	// Copy the snapshot out of the loader: a pointer into p would keep the whole
+	// loader, the file's bytes included, alive as long as the Document.
+	snap := new(Snapshot)
+	*snap = p.snap
+	return &Document{Snapshot: snap, Path: p.name, Spans: p.sc.spans}, nil
 }
 
 // object walks the root object (prefix "") or the konnect object (prefix "/konnect")

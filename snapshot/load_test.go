@@ -1,13 +1,16 @@
 package snapshot
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -514,4 +517,26 @@ func TestLoadMissingFile(t *testing.T) {
 	if want := "read snapshot: open " + path + ": no such file or directory"; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
+}
+
+// TestParseDoesNotRetainFile checks that a Document keeps nothing of the file's bytes
+// alive: on a large estate they are as big as the snapshot itself.
+func TestParseDoesNotRetainFile(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "valid.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Clone(data) // a buffer of our own, nothing else refers to
+	gone := weak.Make(&data[0])
+	doc, err := Parse("valid.json", data)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	data = nil
+	runtime.GC()
+	runtime.GC()
+	if gone.Value() != nil {
+		t.Error("the Document keeps the file's bytes alive")
+	}
+	runtime.KeepAlive(doc)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,9 +19,18 @@ type globals struct {
 	logger    *slog.Logger
 }
 
+// defaultMemoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT says
+// otherwise. Without it the heap may grow to twice the live data before the collector
+// runs; with it a 10k-network estate is checked in under 1 GiB (make bench-mem). The
+// limit is soft: a larger estate still runs, the collector just works harder.
+const defaultMemoryLimit = 900 << 20
+
 // run is the whole program: it parses args, runs one command and returns an error that
 // main turns into an exit code. It never calls os.Exit.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	g := &globals{}
 	root := &cobra.Command{
 		Use:   "dcgw-scan",
