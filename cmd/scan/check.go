@@ -96,6 +96,10 @@ func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout 
 	}
 	g.logger.Info("evaluated", "snapshot", path, "rules", len(res.Rules),
 		"findings", len(res.Findings), "not_evaluated", len(res.NotEvaluated))
+	if res.Incomplete() {
+		g.logger.Warn("scan incomplete: some scopes failed or were not collected, so some rules were not evaluated there (exit 3); the report lists them",
+			"incomplete_scopes", len(res.IncompleteScopes), "not_evaluated", len(res.NotEvaluated))
+	}
 
 	uri := f.sarifURI
 	if uri == "" {
