@@ -304,7 +304,7 @@ func TestNewRejectsBadMetadata(t *testing.T) {
 		{
 			name:  "built-in id out of pattern",
 			files: map[string]string{"cidr/x.rego": rule("dcgw.cidr.x", edit("DCGW-CIDR-900", "DCGW-NET-1"), noCIDR)},
-			want:  x + `:1: rule DCGW-NET-1: built-in rule id "DCGW-NET-1" does not match ^DCGW-(CIDR|DNS|FW|HUB|EP|TLS)-[0-9]{3}$`,
+			want:  x + `:1: rule DCGW-NET-1: built-in rule id "DCGW-NET-1" does not match ^DCGW-(ATT|CIDR|DNS|FW|HUB|EP|TLS)-[0-9]{3}$`,
 		},
 		{
 			name: "several errors in file order",

@@ -14,7 +14,7 @@ import (
 )
 
 // builtinID is the form of a built-in rule id; user rules may not use the prefix.
-var builtinID = regexp.MustCompile(`^DCGW-(CIDR|DNS|FW|HUB|EP|TLS)-[0-9]{3}$`)
+var builtinID = regexp.MustCompile(`^DCGW-(ATT|CIDR|DNS|FW|HUB|EP|TLS)-[0-9]{3}$`)
 
 const builtinIDPrefix = "DCGW-"
 

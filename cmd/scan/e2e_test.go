@@ -111,7 +111,7 @@ var estateCases = []estateCase{
 		notEvaluated: notEvaluatedIn("aws/384920175563/us-west-2/ec2",
 			"DCGW-CIDR-001", "DCGW-CIDR-002", "DCGW-CIDR-003", "DCGW-CIDR-004", "DCGW-CIDR-005",
 			"DCGW-FW-001", "DCGW-FW-002", "DCGW-FW-003", "DCGW-FW-005",
-			"DCGW-HUB-001", "DCGW-HUB-002", "DCGW-HUB-003", "DCGW-HUB-004", "DCGW-HUB-005",
+			"DCGW-HUB-001", "DCGW-HUB-002", "DCGW-HUB-003", "DCGW-HUB-004", "DCGW-HUB-005", "DCGW-HUB-006",
 		).and("aws/384920175563/global/route53", "DCGW-DNS-001"),
 	},
 	{
@@ -119,6 +119,7 @@ var estateCases = []estateCase{
 		exit:     exitFindings,
 		markdown: true,
 		findings: []string{
+			"DCGW-ATT-001 c5d2e8a1-3f47-4b9c-9e06-7a1d4c2b8f53",
 			"DCGW-CIDR-001 tgw-rtb-0ecbfa3ad1cf2dc43",
 			"DCGW-CIDR-001 vpc-0d6d6122fe61f3394",
 			"DCGW-CIDR-003 rtb-0746985746a646c8e",

@@ -59,9 +59,14 @@ containing(outers, inner) := {i |
 	contains(outers[i], ":") == contains(inner, ":") # same family
 }
 
-# overlapping is the subset of the CIDRs cidrs that overlap x (same family), without an
-# overlaps() call per element: two prefixes overlap exactly when one contains the other.
-overlapping(cidrs, x) := {c |
+# overlapping is the subset of the CIDRs cidrs (a set or an array) that overlap x (same
+# family), without an overlaps() call per element: two prefixes overlap exactly when one
+# contains the other.
+overlapping(cidrs, x) := _overlapping({c | some c in cidrs}, x)
+
+# _overlapping works on a set: net.cidr_contains_matches names the matches of a set by
+# value but those of an array by index.
+_overlapping(cidrs, x) := {c |
 	some [c, _] in net.cidr_contains_matches(cidrs, as_cidr(x))
 	contains(c, ":") == contains(x, ":") # same family
 } | {c |

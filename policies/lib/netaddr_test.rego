@@ -104,3 +104,11 @@ test_bucket_join_finds_every_overlap if {
 test_merge if {
 	netaddr.merge(["10.0.0.0/17", "10.0.128.0/17"]) == {"10.0.0.0/16"}
 }
+
+test_overlapping_set_or_array if {
+	cidrs := ["10.0.0.0/16", "10.1.0.0/16", "10.0.5.0/24", "fd00::/8"]
+	want := {"10.0.0.0/16", "10.0.5.0/24"}
+	netaddr.overlapping(cidrs, "10.0.4.0/22") == want
+	netaddr.overlapping({c | some c in cidrs}, "10.0.4.0/22") == want
+	netaddr.overlapping(cidrs, "10.0.5.7") == want
+}
