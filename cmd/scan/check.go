@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -55,13 +56,43 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input erro
 
 func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout io.Writer) error {
 	ctx := cmd.Context()
+	rs, err := setupReport(f)
+	if err != nil {
+		return err
+	}
+	doc, err := snapshot.Load(path)
+	if err != nil {
+		return usageError(oneLine(err))
+	}
+	eng, err := rs.engine(ctx, f)
+	if err != nil {
+		return err
+	}
+	uri, inside := f.sarifURI, true
+	if uri == "" {
+		uri, inside = artifactURI(path)
+	}
+	return evaluateAndReport(ctx, g, eng, rs, f, doc, path, uri, !inside, stdout)
+}
+
+// reportSetup is what check and scan settle from the flags and the config before
+// reading or collecting a snapshot.
+type reportSetup struct {
+	render renderFunc
+	cfg    config
+	failOn policies.Severity
+}
+
+// setupReport validates the report flags and loads the config; every error is a
+// usage error.
+func setupReport(f checkFlags) (reportSetup, error) {
 	render, err := renderer(f.format)
 	if err != nil {
-		return usageError(err)
+		return reportSetup{}, usageError(err)
 	}
 	cfg, err := loadConfig(f.config)
 	if err != nil {
-		return usageError(err)
+		return reportSetup{}, usageError(err)
 	}
 	failOn := policies.SeverityHigh
 	for _, s := range []string{cfg.FailOn, f.failOn} {
@@ -69,51 +100,56 @@ func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout 
 			continue
 		}
 		if failOn, err = parseFailOn(s); err != nil {
-			return usageError(fmt.Errorf("--fail-on: %w", err))
+			return reportSetup{}, usageError(fmt.Errorf("--fail-on: %w", err))
 		}
 	}
-	doc, err := snapshot.Load(path)
-	if err != nil {
-		return usageError(oneLine(err))
-	}
+	return reportSetup{render: render, cfg: cfg, failOn: failOn}, nil
+}
+
+// engine compiles the built-in rules, the config's policy_dirs and --policy.
+func (rs reportSetup) engine(ctx context.Context, f checkFlags) (*policies.Engine, error) {
 	eng, err := policies.New(ctx, policies.Options{
-		Dirs:   append(append([]string{}, cfg.PolicyDirs...), f.policyDirs...),
-		Params: cfg.Params,
+		Dirs:   append(append([]string{}, rs.cfg.PolicyDirs...), f.policyDirs...),
+		Params: rs.cfg.Params,
 	})
 	if err != nil {
-		return usageError(fmt.Errorf("load policies: %w", oneLine(err)))
+		return nil, usageError(fmt.Errorf("load policies: %w", oneLine(err)))
 	}
+	return eng, nil
+}
+
+// evaluateAndReport evaluates doc (named name in messages), writes the report (SARIF
+// locations point at uri; outside says the snapshot file lies outside the working
+// directory, so uri is only its base name) to stdout or whole to --output, and returns
+// the verdict. check and scan share it, so their reports and exit codes agree.
+func evaluateAndReport(ctx context.Context, g *globals, eng *policies.Engine, rs reportSetup, f checkFlags,
+	doc *snapshot.Document, name, uri string, outside bool, stdout io.Writer) error {
 	// The reports need only the snapshot's scopes and spans from here on: the
 	// conversion gives the entities' memory back as it goes (it matters on large
 	// estates).
 	in, err := policies.ConsumeInput(doc.Snapshot)
 	if err != nil {
-		return usageError(fmt.Errorf("evaluate %s: %w", path, err))
+		return usageError(fmt.Errorf("evaluate %s: %w", name, err))
 	}
 	res, err := eng.EvaluateInput(ctx, in)
 	if err != nil {
-		return usageError(fmt.Errorf("evaluate %s: %w", path, err))
+		return usageError(fmt.Errorf("evaluate %s: %w", name, err))
 	}
-	g.logger.Info("evaluated", "snapshot", path, "rules", len(res.Rules),
+	g.logger.Info("evaluated", "snapshot", name, "rules", len(res.Rules),
 		"findings", len(res.Findings), "not_evaluated", len(res.NotEvaluated))
 	if res.Incomplete() {
 		g.logger.Warn("scan incomplete: some scopes failed or were not collected, so some rules were not evaluated there (exit 3); the report lists them",
 			"incomplete_scopes", len(res.IncompleteScopes), "not_evaluated", len(res.NotEvaluated))
 	}
-
-	uri := f.sarifURI
-	if uri == "" {
-		var inside bool
-		if uri, inside = artifactURI(path); !inside && f.format == "sarif" {
-			g.logger.Warn("the snapshot is outside the working directory: SARIF results name it by its base name; set --sarif-uri to its path in the repository",
-				"snapshot", path, "uri", uri)
-		}
+	if outside && f.format == "sarif" {
+		g.logger.Warn("the snapshot is outside the working directory: SARIF results name it by its base name; set --sarif-uri to its path in the repository",
+			"snapshot", name, "uri", uri)
 	}
 	if f.format == "sarif" {
 		warnSARIFLimits(g, len(res.Findings))
 	}
 	var buf bytes.Buffer
-	if err := render(&buf, res, doc, uri, f.category); err != nil {
+	if err := rs.render(&buf, res, doc, uri, f.category); err != nil {
 		return fmt.Errorf("write %s report: %w", f.format, err)
 	}
 	if f.output == "" {
@@ -123,7 +159,7 @@ func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout 
 	} else if err := writeFileAtomic(f.output, buf.Bytes()); err != nil {
 		return usageError(fmt.Errorf("write report: %w", err))
 	}
-	return verdict(res, failOn)
+	return verdict(res, rs.failOn)
 }
 
 // GitHub code scanning's limits on the results of one SARIF run.

@@ -5,9 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
 	"go.yaml.in/yaml/v3"
@@ -21,6 +26,48 @@ type config struct {
 	PolicyDirs []string `yaml:"policy_dirs"`
 	// FailOn is the lowest severity that fails the run (exit 1); --fail-on overrides it.
 	FailOn string `yaml:"fail_on"`
+	// Sources are what `scan` and `collect` read.
+	Sources sources `yaml:"sources"`
+
+	// dir is the config file's directory: a relative token_file is read from there.
+	dir string
+}
+
+// sources is the config's sources section. A nil source is not configured.
+type sources struct {
+	Konnect *konnectSource `yaml:"konnect"`
+	DNS     *dnsSource     `yaml:"dns"`
+	// The cloud sources are recognized so that naming one gets a clear message (no
+	// collector in this version), not an unknown-key error; their content is not read.
+	AWS   yaml.Node `yaml:"aws"`
+	Azure yaml.Node `yaml:"azure"`
+	GCP   yaml.Node `yaml:"gcp"`
+
+	// lines are the lines of the keys under sources, for messages.
+	lines map[string]int
+}
+
+// konnectSource configures the Konnect collector. The token comes from KONNECT_TOKEN,
+// else from TokenFile; it is never part of the config itself.
+type konnectSource struct {
+	// URL is the API base URL; --konnect-url overrides it.
+	URL string `yaml:"url"`
+	// TokenFile holds the access token (relative to the config file's directory).
+	TokenFile string `yaml:"token_file"`
+	// Org is the organization id recorded in the scopes.
+	Org string `yaml:"org"`
+}
+
+// dnsSource configures the DNS collector.
+type dnsSource struct {
+	// Server is the resolver's host[:port]; empty means the system's.
+	Server string `yaml:"server"`
+	// Timeout bounds each query attempt, as a Go duration ("2s").
+	Timeout string `yaml:"timeout"`
+	// Hostnames are the public hostnames to resolve.
+	Hostnames []string `yaml:"hostnames"`
+
+	timeout time.Duration
 }
 
 // loadConfig reads path; an empty path gives the defaults.
@@ -33,10 +80,16 @@ func loadConfig(path string) (config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("read config: %w", err)
 	}
+	cfg.dir = filepath.Dir(path)
+	data, values, err := expandEnv(data)
+	if err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return cfg, fmt.Errorf("%s: %s", path, yamlMessage(err))
+		// A value from the environment (a token, say) must not be quoted back.
+		return cfg, fmt.Errorf("%s: %s", path, hideValues(yamlMessage(err), values))
 	}
 	if err := cfg.Params.Validate(); err != nil {
 		return cfg, fmt.Errorf("%s: %w", path, oneLine(err))
@@ -46,8 +99,133 @@ func loadConfig(path string) (config, error) {
 			return cfg, fmt.Errorf("%s: fail_on: %w", path, err)
 		}
 	}
+	cfg.Sources.lines = sourceLines(data)
+	if err := cfg.Sources.validate(); err != nil {
+		return cfg, fmt.Errorf("%s: %s", path, hideValues(err.Error(), values))
+	}
 	return cfg, nil
 }
+
+// validate checks what the types cannot say and fills the parsed fields.
+func (s *sources) validate() error {
+	if k := s.Konnect; k != nil && k.URL != "" {
+		if u, err := url.Parse(k.URL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return errors.New("sources.konnect.url: want an http(s)://host[/path] URL")
+		}
+	}
+	if d := s.DNS; d != nil && d.Timeout != "" {
+		t, err := time.ParseDuration(d.Timeout)
+		if err != nil || t <= 0 {
+			return fmt.Errorf("sources.dns.timeout: %q is not a positive Go duration (like 2s or 500ms)", d.Timeout)
+		}
+		d.timeout = t
+	}
+	return nil
+}
+
+// unavailable names the configured sources this version cannot collect, with their
+// lines: "sources.aws (line 12)".
+func (s *sources) unavailable() []string {
+	var out []string
+	for _, c := range []struct {
+		name string
+		node yaml.Node
+	}{{"aws", s.AWS}, {"azure", s.Azure}, {"gcp", s.GCP}} {
+		if c.node.Kind != 0 {
+			line := s.lines[c.name]
+			if line == 0 {
+				line = c.node.Line
+			}
+			out = append(out, fmt.Sprintf("sources.%s (line %d)", c.name, line))
+		}
+	}
+	return out
+}
+
+// sourceLines maps each key under the top-level sources key of a config to its line.
+func sourceLines(data []byte) map[string]int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	lines := map[string]int{}
+	top := doc.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value != "sources" || top.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		src := top.Content[i+1]
+		for j := 0; j+1 < len(src.Content); j += 2 {
+			lines[src.Content[j].Value] = src.Content[j].Line
+		}
+	}
+	return lines
+}
+
+// envRef is one ${VAR} reference.
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces every ${VAR} with the variable's value, line by line so that
+// line numbers in later errors stay right. Comment lines are left as they are. An
+// unset variable, or a value with a line break, is an error naming the line. values
+// are the non-empty values substituted.
+func expandEnv(data []byte) (out []byte, values []string, err error) {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	var b bytes.Buffer
+	for i, line := range lines {
+		if bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("#")) {
+			b.Write(line)
+			continue
+		}
+		var lineErr error
+		line = envRef.ReplaceAllFunc(line, func(ref []byte) []byte {
+			name := string(ref[2 : len(ref)-1])
+			v, ok := os.LookupEnv(name)
+			switch {
+			case !ok:
+				lineErr = cmpOr(lineErr, fmt.Errorf("line %d: environment variable %s is not set", i+1, name))
+			case strings.ContainsAny(v, "\r\n"):
+				lineErr = cmpOr(lineErr, fmt.Errorf("line %d: environment variable %s holds a line break", i+1, name))
+			case v != "":
+				values = append(values, v)
+			}
+			return []byte(v)
+		})
+		if lineErr != nil {
+			return nil, nil, lineErr
+		}
+		b.Write(line)
+	}
+	return b.Bytes(), values, nil
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// hideValues replaces the values that came from the environment in msg.
+func hideValues(msg string, values []string) string {
+	for _, v := range values {
+		// Short values (a port, a flag) are no secret and would clobber line numbers.
+		if len(v) < 8 {
+			continue
+		}
+		msg = strings.ReplaceAll(msg, v, "[from the environment]")
+		// yaml.v3 quotes long values cut short: `kpat_ab...`.
+		msg = yamlQuoted.ReplaceAllStringFunc(msg, func(q string) string {
+			if cut := strings.TrimSuffix(q[1:len(q)-1], "..."); len(cut) >= 4 && strings.HasPrefix(v, cut) {
+				return "[from the environment]"
+			}
+			return q
+		})
+	}
+	return msg
+}
+
+var yamlQuoted = regexp.MustCompile("`[^`]*\\.\\.\\.`")
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
@@ -101,4 +279,36 @@ func parseFailOn(s string) (policies.Severity, error) {
 		return "", fmt.Errorf("%q is not a severity (critical, high, medium, low, info) or none", s)
 	}
 	return sev, nil
+}
+
+// konnectTokenEnv is the environment variable the Konnect token is read from first.
+const konnectTokenEnv = "KONNECT_TOKEN"
+
+// konnectToken is KONNECT_TOKEN, else the content of token_file (relative to the
+// config file's directory), trimmed. Errors name the file, never its content.
+func (c config) konnectToken() (string, error) {
+	if t := strings.TrimSpace(os.Getenv(konnectTokenEnv)); t != "" {
+		return t, nil
+	}
+	k := c.Sources.Konnect
+	if k == nil || k.TokenFile == "" {
+		return "", fmt.Errorf("no Konnect token: set %s or sources.konnect.token_file", konnectTokenEnv)
+	}
+	path := k.TokenFile
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(c.dir, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", fmt.Errorf("read sources.konnect.token_file %s: %w", path, err)
+	}
+	t := strings.TrimSpace(string(data))
+	if t == "" {
+		return "", fmt.Errorf("sources.konnect.token_file %s is empty", path)
+	}
+	return t, nil
 }

@@ -6,11 +6,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
 )
+
+// configCmp compares configs: the parsed timeout and the config's directory count,
+// the key lines (for messages) do not.
+var configCmp = []cmp.Option{cmp.AllowUnexported(config{}, dnsSource{}), cmpopts.IgnoreFields(sources{}, "lines")}
 
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
@@ -38,6 +44,24 @@ func TestLoadConfig(t *testing.T) {
 		{name: "bad source range", yaml: "allowed_source_ranges: [10.0.0.0/33]\n", wantErr: `allowed_source_ranges[0]: "10.0.0.0/33" is not a CIDR`},
 		{name: "bad fail_on", yaml: "fail_on: severe\n", wantErr: `fail_on: "severe" is not a severity`},
 		{name: "malformed yaml", yaml: "gateway_port: [\n", wantErr: "line "},
+		{
+			name: "sources",
+			yaml: "sources:\n  konnect:\n    url: http://127.0.0.1:8080\n    token_file: token.txt\n    org: org-1\n" +
+				"  dns:\n    server: 127.0.0.1:5353\n    timeout: 1500ms\n    hostnames: [api.example.com, www.example.com]\n",
+			want: func(c *config) {
+				c.Sources.Konnect = &konnectSource{URL: "http://127.0.0.1:8080", TokenFile: "token.txt", Org: "org-1"}
+				c.Sources.DNS = &dnsSource{Server: "127.0.0.1:5353", Timeout: "1500ms", timeout: 1500 * time.Millisecond,
+					Hostnames: []string{"api.example.com", "www.example.com"}}
+			},
+		},
+		{name: "empty konnect source is configured", yaml: "sources:\n  konnect: {}\n", want: func(c *config) { c.Sources.Konnect = &konnectSource{} }},
+		{name: "unknown source key names its line", yaml: "sources:\n  konnect:\n    org: x\n    urll: https://x\n", wantErr: "line 4: field urll not found"},
+		{name: "unknown source names its line", yaml: "sources:\n  oracle: {}\n", wantErr: "line 2: field oracle not found"},
+		{name: "bad dns timeout", yaml: "sources:\n  dns:\n    timeout: 2 seconds\n", wantErr: `sources.dns.timeout: "2 seconds" is not a positive Go duration`},
+		{name: "negative dns timeout", yaml: "sources:\n  dns:\n    timeout: -1s\n", wantErr: `sources.dns.timeout: "-1s"`},
+		{name: "bad konnect url", yaml: "sources:\n  konnect:\n    url: global.api.konghq.com\n", wantErr: "sources.konnect.url: want an http(s)://host"},
+		{name: "unset variable names its line", yaml: "gateway_port: 443\n\nfail_on: ${DCGW_SCAN_TEST_SURELY_UNSET}\n", wantErr: "line 3: environment variable DCGW_SCAN_TEST_SURELY_UNSET is not set"},
+		{name: "variable in a comment line is not expanded", yaml: "# token: ${DCGW_SCAN_TEST_SURELY_UNSET}\ngateway_port: 8443\n", want: func(c *config) { c.GatewayPort = 8443 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,10 +83,100 @@ func TestLoadConfig(t *testing.T) {
 			if err != nil {
 				t.Fatalf("loadConfig() error = %v", err)
 			}
-			want := config{Params: policies.DefaultParams()}
+			want := config{Params: policies.DefaultParams(), dir: filepath.Dir(path)}
 			tt.want(&want)
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(want, got, configCmp...); diff != "" {
 				t.Errorf("loadConfig() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLoadConfigEnv covers ${VAR} expansion; t.Setenv rules out t.Parallel.
+func TestLoadConfigEnv(t *testing.T) {
+	const secret = "kpat_envCANARYenvCANARY0123456789"
+	t.Setenv("DCGW_TEST_PORT", "8443")
+	t.Setenv("DCGW_TEST_HOST", "api.example.com")
+	t.Setenv("DCGW_TEST_SECRET", secret)
+	t.Setenv("DCGW_TEST_MULTILINE", "a\nb")
+	tests := []struct {
+		name    string
+		yaml    string
+		want    func(*config)
+		wantErr string
+	}{
+		{
+			name: "expanded in values",
+			yaml: "gateway_port: ${DCGW_TEST_PORT}\nsources:\n  dns:\n    hostnames: [\"${DCGW_TEST_HOST}\", www.${DCGW_TEST_HOST}]\n",
+			want: func(c *config) {
+				c.GatewayPort = 8443
+				c.Sources.DNS = &dnsSource{Hostnames: []string{"api.example.com", "www.api.example.com"}}
+			},
+		},
+		// The lines after an expansion keep their numbers.
+		{name: "lines do not move", yaml: "custom: {a: \"${DCGW_TEST_HOST}\"}\n\ngatway_port: 1\n", wantErr: "line 3: field gatway_port not found"},
+		{name: "a value is not quoted back", yaml: "\ngateway_port: ${DCGW_TEST_SECRET}\n", wantErr: "line 2: cannot unmarshal"},
+		{name: "a line break in a value is an error", yaml: "\n\nfail_on: ${DCGW_TEST_MULTILINE}\n", wantErr: "line 3: environment variable DCGW_TEST_MULTILINE holds a line break"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "dcgw-scan.yaml")
+			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			got, err := loadConfig(path)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("loadConfig() error = %v, want %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), secret[:7]) {
+					t.Errorf("error quotes the environment value: %q", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("loadConfig() error = %v", err)
+			}
+			want := config{Params: policies.DefaultParams(), dir: filepath.Dir(path)}
+			tt.want(&want)
+			if diff := cmp.Diff(want, got, configCmp...); diff != "" {
+				t.Errorf("loadConfig() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestKonnectToken checks the token's sources and precedence; t.Setenv rules out t.Parallel.
+func TestKonnectToken(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "token"), []byte("  from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "empty"), []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, env, file, want, wantErr string
+	}{
+		{name: "environment wins", env: "from-env", file: "token", want: "from-env"},
+		{name: "file relative to the config", file: "token", want: "from-file"},
+		{name: "neither", wantErr: "no Konnect token: set KONNECT_TOKEN or sources.konnect.token_file"},
+		{name: "missing file", file: "nope", wantErr: "read sources.konnect.token_file " + filepath.Join(dir, "nope")},
+		{name: "empty file", file: "empty", wantErr: "is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(konnectTokenEnv, tt.env)
+			c := config{dir: dir, Sources: sources{Konnect: &konnectSource{TokenFile: tt.file}}}
+			got, err := c.konnectToken()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("konnectToken() error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("konnectToken() = %q, %v; want %q", got, err, tt.want)
 			}
 		})
 	}

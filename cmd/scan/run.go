@@ -63,6 +63,9 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input erro
 
 	root.AddCommand(
 		newCheckCmd(g, stdout),
+		newCollectCmd(g),
+		newScanCmd(g, stdout),
+		newInitCmd(stdout),
 		newPolicyCmd(g, stdout),
 		newSchemaCmd(stdout),
 	)
@@ -73,7 +76,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input erro
 		}
 		// cobra's own errors (unknown command, bad args) are usage errors.
 		if cmd != nil && isCobraUsage(err) {
-			return usageError(fmt.Errorf("%v (see %s --help)", err, cmd.CommandPath()))
+			return usageError(fmt.Errorf("%s (see %s --help)", cobraOneLine(err), cmd.CommandPath()))
 		}
 		return err
 	}
@@ -88,6 +91,16 @@ func isCobraUsage(err error) bool {
 		}
 	}
 	return false
+}
+
+// cobraOneLine puts cobra's suggestions ("…\n\nDid you mean this?\n\tscan\n") on
+// the error's line: errors are one line.
+func cobraOneLine(err error) string {
+	head, sugg, found := strings.Cut(err.Error(), "\n\nDid you mean this?\n")
+	if !found {
+		return strings.TrimSpace(err.Error())
+	}
+	return head + "; did you mean " + strings.Join(strings.Fields(sugg), " or ") + "?"
 }
 
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }

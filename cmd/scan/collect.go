@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dcgw-scan/dcgw-scan/collectors/dns"
+	"github.com/dcgw-scan/dcgw-scan/collectors/konnect"
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
+)
+
+// Sources that collect accepts.
+const (
+	sourceKonnect = "konnect"
+	sourceDNS     = "dns"
+)
+
+type collectFlags struct {
+	config     string
+	out        string
+	konnectURL string
+}
+
+func newCollectCmd(g *globals) *cobra.Command {
+	var f collectFlags
+	cmd := &cobra.Command{
+		Use:   "collect konnect|dns --out FILE",
+		Short: "Collect one source into a snapshot file",
+		Long: `Collect one source into a snapshot file, for check to evaluate later.
+
+konnect reads the Konnect cloud-gateways API (sources.konnect in the config; the token
+from KONNECT_TOKEN, else sources.konnect.token_file). dns resolves sources.dns.hostnames.
+
+Exit codes: 0 every scope collected, 2 usage/config error (no file written),
+3 a scope failed or is partial (the snapshot is still written and says why).`,
+		Example: `  KONNECT_TOKEN=kpat_… dcgw-scan collect konnect --out konnect.json
+  dcgw-scan collect dns --config dcgw-scan.yaml --out dns.json`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{sourceKonnect, sourceDNS},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCollect(cmd.Context(), g, args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.config, "config", "c", "", "YAML config file (its sources section)")
+	fl.StringVar(&f.out, "out", "", "snapshot file to write (required; written whole or not at all)")
+	fl.StringVar(&f.konnectURL, "konnect-url", "", "Konnect API base URL (overrides sources.konnect.url)")
+	return cmd
+}
+
+func runCollect(ctx context.Context, g *globals, source string, f collectFlags) error {
+	if f.out == "" {
+		return usageError(errors.New("--out is required"))
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		return usageError(err)
+	}
+	var p collectPlan
+	switch source {
+	case sourceKonnect:
+		if p.konnect, err = newKonnectCollector(cfg, f.konnectURL); err != nil {
+			return usageError(err)
+		}
+	case sourceDNS:
+		if cfg.Sources.DNS == nil || len(cfg.Sources.DNS.Hostnames) == 0 {
+			return usageError(errors.New("nothing to resolve: sources.dns.hostnames is empty or missing in the config"))
+		}
+		p.dns = newDNSCollector(cfg.Sources.DNS)
+		p.hostnames = cfg.Sources.DNS.Hostnames
+	default:
+		return usageError(fmt.Errorf("cannot collect %q: want konnect or dns (this version has no aws, azure or gcp collector)", source))
+	}
+	snap := p.run(ctx, g)
+	if err := snapshot.Save(f.out, snap); err != nil {
+		return usageError(err)
+	}
+	g.logger.Info("snapshot written", "path", f.out, "scopes", len(snap.Scopes))
+	if n := incompleteScopes(snap.Scopes); n > 0 {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf(
+			"collect %s: %d of %d scopes failed or are partial; %s records why", source, n, len(snap.Scopes), f.out)}
+	}
+	return nil
+}
+
+// collectPlan is the collectors one run uses; a nil collector is not run.
+type collectPlan struct {
+	konnect *konnect.Collector
+	dns     *dns.Collector
+	// hostnames are resolved by dns, with the custom domains konnect returns.
+	hostnames []string
+}
+
+// run runs the collectors concurrently and merges what they return into one sorted
+// snapshot. DNS resolves the Konnect custom domains too, so it waits for Konnect.
+// Collectors never fail: what they could not read is a failed or partial scope.
+func (p collectPlan) run(ctx context.Context, g *globals) *snapshot.Snapshot {
+	var (
+		eg          errgroup.Group
+		k           snapshot.Konnect
+		kScopes     []snapshot.Scope
+		resolutions []snapshot.DNSResolution
+		dnsScope    snapshot.Scope
+	)
+	domains := make(chan []string, 1)
+	if p.konnect != nil {
+		eg.Go(func() error {
+			g.logger.Info("collecting", "source", sourceKonnect)
+			k, kScopes = p.konnect.Collect(ctx)
+			logScopes(g, sourceKonnect, kScopes)
+			var names []string
+			for _, d := range k.CustomDomains {
+				names = append(names, d.Domain)
+			}
+			domains <- names
+			return nil
+		})
+	} else {
+		domains <- nil
+	}
+	if p.dns != nil {
+		eg.Go(func() error {
+			names := append(slices.Clone(p.hostnames), <-domains...)
+			g.logger.Info("collecting", "source", sourceDNS, "hostnames", len(names))
+			resolutions, dnsScope = p.dns.Collect(ctx, names)
+			logScopes(g, sourceDNS, []snapshot.Scope{dnsScope})
+			return nil
+		})
+	}
+	_ = eg.Wait() // the goroutines return nil: failures are scopes
+
+	snap := &snapshot.Snapshot{
+		SchemaVersion: snapshot.SchemaVersion,
+		CollectedAt:   time.Now().UTC().Format(time.RFC3339),
+		Konnect:       k,
+	}
+	snap.Scopes = append(snap.Scopes, kScopes...)
+	if p.dns != nil {
+		snap.DNSResolutions = resolutions
+		snap.Scopes = append(snap.Scopes, dnsScope)
+	}
+	snap.Sort()
+	return snap
+}
+
+// logScopes reports a source's progress on stderr: a count at info, each scope that
+// failed or is partial at warn. Scope messages never hold a token (the collectors
+// redact them).
+func logScopes(g *globals, source string, scopes []snapshot.Scope) {
+	g.logger.Info("collected", "source", source, "scopes", len(scopes), "incomplete", incompleteScopes(scopes))
+	for _, s := range scopes {
+		if s.Status != snapshot.ScopeOK {
+			g.logger.Warn("scope incomplete", "scope", s.Key(), "problem", s.Problem())
+		}
+	}
+}
+
+func incompleteScopes(scopes []snapshot.Scope) int {
+	n := 0
+	for _, s := range scopes {
+		if s.Status != snapshot.ScopeOK {
+			n++
+		}
+	}
+	return n
+}
+
+// newKonnectCollector builds the Konnect collector from sources.konnect (absent: the
+// defaults) and --konnect-url. The token's value never appears in an error.
+func newKonnectCollector(cfg config, urlFlag string) (*konnect.Collector, error) {
+	var src konnectSource
+	if cfg.Sources.Konnect != nil {
+		src = *cfg.Sources.Konnect
+	}
+	base := konnect.DefaultBaseURL
+	for _, u := range []string{src.URL, urlFlag} {
+		if u != "" {
+			base = u
+		}
+	}
+	token, err := cfg.konnectToken()
+	if err != nil {
+		return nil, err
+	}
+	client, err := konnect.NewClient(base, token)
+	if err != nil {
+		return nil, err
+	}
+	return &konnect.Collector{Client: client, Org: src.Org}, nil
+}
+
+// newDNSCollector builds the DNS collector from sources.dns: its server (port 53
+// unless given; empty: the system's resolver) and timeout.
+func newDNSCollector(src *dnsSource) *dns.Collector {
+	r := dns.Resolver{Server: src.Server, Timeout: src.timeout}
+	if r.Server != "" {
+		if _, _, err := net.SplitHostPort(r.Server); err != nil {
+			r.Server = net.JoinHostPort(r.Server, "53")
+		}
+	}
+	return &dns.Collector{Resolver: r}
+}
+
+// collectorsFor is the plan of a scan: every configured source. A config naming a
+// source this version cannot collect, or none, is an error.
+func collectorsFor(cfg config, konnectURL string) (collectPlan, error) {
+	if bad := cfg.Sources.unavailable(); len(bad) > 0 {
+		return collectPlan{}, fmt.Errorf("%s: no collector for it is available in this version of dcgw-scan (it collects konnect and dns); collect that estate elsewhere and run check on the snapshot",
+			strings.Join(bad, ", "))
+	}
+	var p collectPlan
+	if cfg.Sources.Konnect != nil {
+		var err error
+		if p.konnect, err = newKonnectCollector(cfg, konnectURL); err != nil {
+			return collectPlan{}, err
+		}
+	}
+	if cfg.Sources.DNS != nil {
+		p.dns = newDNSCollector(cfg.Sources.DNS)
+		p.hostnames = cfg.Sources.DNS.Hostnames
+	}
+	if p.konnect == nil && p.dns == nil {
+		return collectPlan{}, errors.New("nothing to collect: the config has no sources.konnect or sources.dns (dcgw-scan init writes a starting config)")
+	}
+	return p, nil
+}

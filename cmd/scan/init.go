@@ -1,0 +1,91 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// defaultConfigPath is where init writes and scan reads the config.
+const defaultConfigPath = "dcgw-scan.yaml"
+
+// starterConfig is what init writes: every section, commented. It must load with
+// loadConfig as written (TestInit checks it), so it names no ${VAR} outside comments.
+const starterConfig = `# dcgw-scan configuration. Reference: README.md, "The config".
+# Values may use ${VAR} to read environment variables (an unset one is an error).
+
+# What dcgw-scan scan collects. Remove a source you do not use.
+sources:
+  konnect:
+    # The Konnect API; --konnect-url overrides it.
+    url: https://global.api.konghq.com
+    # The access token is read from KONNECT_TOKEN, else from this file (relative to
+    # this config). It is never written to a snapshot, report or log.
+    # token_file: konnect-token
+    # Your organization id, recorded in the snapshot's scopes.
+    # org: 00000000-0000-0000-0000-000000000000
+  dns:
+    # The resolver (host or host:port); empty: the system's.
+    # server: 1.1.1.1
+    # Per query attempt, as a Go duration.
+    timeout: 2s
+    # Public hostnames to resolve, besides the Konnect custom domains.
+    hostnames: []
+      # - api.example.com
+
+# The port your edge uses to reach the data plane private IPs.
+gateway_port: 443
+
+# Hub attachment or network ids Kong may reach through a hub; nothing else.
+allowed_spokes: []
+
+# CIDRs accepted as ingress sources on upstreams besides the data plane IPs.
+allowed_source_ranges: []
+
+# Subnets that host upstream services (empty: every subnet of a network connected to Kong).
+upstream_subnets: []
+
+# Load balancers that front the gateway (empty: internet-facing ones targeting a data plane IP).
+edge_load_balancers: []
+
+# Directories of custom Rego rules, added to --policy.
+policy_dirs: []
+
+# Lowest severity that fails the run with exit 1: critical, high, medium, low, info or none.
+fail_on: high
+`
+
+func newInitCmd(stdout io.Writer) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "init [PATH]",
+		Short: "Write a commented starting config (dcgw-scan.yaml)",
+		Long: `Write a commented starting config to PATH (default dcgw-scan.yaml). An existing
+file is left alone (exit 2) unless --force.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			path := defaultConfigPath
+			if len(args) == 1 {
+				path = args[0]
+			}
+			if !force {
+				if _, err := os.Lstat(path); err == nil {
+					return usageError(fmt.Errorf("%s exists; use --force to overwrite it", path))
+				} else if !errors.Is(err, fs.ErrNotExist) {
+					return usageError(err)
+				}
+			}
+			if err := writeFileAtomic(path, []byte(starterConfig)); err != nil {
+				return usageError(fmt.Errorf("write config: %w", err))
+			}
+			_, err := fmt.Fprintf(stdout, "wrote %s\n", path)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
+	return cmd
+}
