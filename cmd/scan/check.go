@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -64,6 +66,13 @@ func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout 
 	if err != nil {
 		return usageError(oneLine(err))
 	}
+	if d := rs.cfg.declared; d != nil {
+		if err := addDeclaredKonnect(doc.Snapshot, d); err != nil {
+			return usageError(fmt.Errorf("%s: %w", path, err))
+		}
+		g.logger.Info("using the Konnect side declared in the config", "config", f.config,
+			"networks", len(d.konnect.Networks), "collections", strings.Join(d.collections, ","))
+	}
 	eng, err := rs.engine(ctx, f)
 	if err != nil {
 		return err
@@ -73,6 +82,30 @@ func runCheck(cmd *cobra.Command, g *globals, path string, f checkFlags, stdout 
 		uri, inside = artifactURI(path)
 	}
 	return evaluateAndReport(ctx, g, eng, rs, f, doc, path, uri, !inside, stdout)
+}
+
+// addDeclaredKonnect gives a snapshot without a Konnect side the one the config
+// declares, with its scope. A snapshot with a Konnect side of its own is an error:
+// which of the two the rules should see would be a guess.
+func addDeclaredKonnect(s *snapshot.Snapshot, d *declaredKonnect) error {
+	for _, sc := range s.Scopes {
+		if sc.Provider == "konnect" {
+			return fmt.Errorf("the snapshot has a Konnect side (scope %s) and the config declares one (konnect, line %d): drop konnect from the config, or check a snapshot without a Konnect side",
+				sc.Key(), d.line)
+		}
+	}
+	k := s.Konnect
+	if len(k.Networks) > 0 || len(k.CustomDomains) > 0 || len(k.Availability) > 0 {
+		return fmt.Errorf("the snapshot has Konnect data (without a Konnect scope) and the config declares a Konnect side (konnect, line %d): drop konnect from the config, or check a snapshot without Konnect data",
+			d.line)
+	}
+	s.Konnect = d.konnect
+	s.Scopes = append(s.Scopes, d.scope())
+	slices.SortStableFunc(s.Scopes, func(a, b snapshot.Scope) int {
+		return cmp.Or(strings.Compare(a.Provider, b.Provider), strings.Compare(a.Account, b.Account),
+			strings.Compare(a.Region, b.Region), strings.Compare(a.Service, b.Service))
+	})
+	return nil
 }
 
 // reportSetup is what check and scan settle from the flags and the config before

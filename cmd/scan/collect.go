@@ -67,6 +67,10 @@ func runCollect(ctx context.Context, g *globals, source string, f collectFlags) 
 	var p collectPlan
 	switch source {
 	case sourceKonnect:
+		if cfg.declared != nil {
+			return usageError(fmt.Errorf("%s declares the Konnect side (konnect, line %d): there is nothing to collect from the API; check and scan use the declaration as it is",
+				f.config, cfg.declared.line))
+		}
 		if p.konnect, err = newKonnectCollector(cfg, f.konnectURL); err != nil {
 			return usageError(err)
 		}
@@ -95,6 +99,8 @@ func runCollect(ctx context.Context, g *globals, source string, f collectFlags) 
 type collectPlan struct {
 	konnect *konnect.Collector
 	dns     *dns.Collector
+	// declared is the Konnect side the config declares, used instead of konnect.
+	declared *declaredKonnect
 	// hostnames are resolved by dns, with the custom domains konnect returns.
 	hostnames []string
 }
@@ -123,6 +129,11 @@ func (p collectPlan) run(ctx context.Context, g *globals) *snapshot.Snapshot {
 			domains <- names
 			return nil
 		})
+	} else if p.declared != nil {
+		g.logger.Info("using the Konnect side declared in the config", "networks", len(p.declared.konnect.Networks),
+			"collections", strings.Join(p.declared.collections, ","))
+		k, kScopes = p.declared.konnect, []snapshot.Scope{p.declared.scope()}
+		domains <- p.declared.customDomains()
 	} else {
 		domains <- nil
 	}
@@ -223,12 +234,13 @@ func collectorsFor(cfg config, konnectURL string) (collectPlan, error) {
 			return collectPlan{}, err
 		}
 	}
+	p.declared = cfg.declared
 	if cfg.Sources.DNS != nil {
 		p.dns = newDNSCollector(cfg.Sources.DNS)
 		p.hostnames = cfg.Sources.DNS.Hostnames
 	}
-	if p.konnect == nil && p.dns == nil {
-		return collectPlan{}, errors.New("nothing to collect: the config has no sources.konnect or sources.dns (dcgw-scan init writes a starting config)")
+	if p.konnect == nil && p.dns == nil && p.declared == nil {
+		return collectPlan{}, errors.New("nothing to collect: the config has no sources.konnect, sources.dns or konnect (dcgw-scan init writes a starting config)")
 	}
 	return p, nil
 }

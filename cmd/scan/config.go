@@ -28,7 +28,11 @@ type config struct {
 	FailOn string `yaml:"fail_on"`
 	// Sources are what `scan` and `collect` read.
 	Sources sources `yaml:"sources"`
+	// Konnect declares the Konnect side, in the snapshot's shape, for users without
+	// API access (instead of sources.konnect); declared is it validated.
+	Konnect yaml.Node `yaml:"konnect"`
 
+	declared *declaredKonnect
 	// dir is the config file's directory: a relative token_file is read from there.
 	dir string
 }
@@ -103,7 +107,32 @@ func loadConfig(path string) (config, error) {
 	if err := cfg.Sources.validate(); err != nil {
 		return cfg, fmt.Errorf("%s: %s", path, hideValues(err.Error(), values))
 	}
+	if cfg.Konnect.Kind != 0 {
+		keyLine := topLevelLine(data, "konnect", cfg.Konnect.Line)
+		if cfg.Sources.Konnect != nil {
+			return cfg, fmt.Errorf("%s: konnect (line %d) and sources.konnect (line %d) are both set: drop sources.konnect to use the declared Konnect side, or drop konnect to collect it from the API",
+				path, keyLine, cfg.Sources.lines["konnect"])
+		}
+		if cfg.declared, err = parseDeclaredKonnect(path, keyLine, &cfg.Konnect); err != nil {
+			return cfg, fmt.Errorf("%s: %s", path, hideValues(err.Error(), values))
+		}
+	}
 	return cfg, nil
+}
+
+// topLevelLine is the line of the top-level key of a config, else def.
+func topLevelLine(data []byte, key string, def int) int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return def
+	}
+	top := doc.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value == key {
+			return top.Content[i].Line
+		}
+	}
+	return def
 }
 
 // validate checks what the types cannot say and fills the parsed fields.

@@ -37,6 +37,34 @@ sources:
     hostnames: []
       # - api.example.com
 
+# Without Konnect API access, declare the Konnect side here instead of sources.konnect
+# (not both), in the snapshot's shape (dcgw-scan schema). Rules that need what you do
+# not declare (custom_domains, availability) are reported as not evaluated.
+# konnect:
+#   networks:
+#     - id: us-east-2-network
+#       provider: aws
+#       region: us-east-2
+#       cidr: 10.40.0.0/16
+#       state: ready
+#       data_plane_ips: [10.40.11.23, 10.40.75.141]
+#       hostnames: [9e454bcfec.gateways.konggateway.com]
+#       api_access: private
+#       attachments:
+#         - id: core-tgw
+#           kind: aws-transit-gateway-attachment
+#           state: ready
+#           cidr_blocks: [10.20.0.0/16]
+#           hub_id: tgw-0c5e8a1f3b7d92e46
+#           hub_attachment_id: tgw-attach-0062b0f26927667cf
+#   custom_domains:
+#     - id: api
+#       domain: api.example.com
+#   availability:
+#     - provider: aws
+#       region: us-east-2
+#       allowed_cidrs: [10.0.0.0/8]
+
 # The port your edge uses to reach the data plane private IPs.
 gateway_port: 443
 
