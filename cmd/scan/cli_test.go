@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
@@ -88,5 +91,27 @@ func TestCustomRuleInEveryOutput(t *testing.T) {
 		if format != "text" && !strings.Contains(string(out), `"ACME-FW-001"`) {
 			t.Errorf("--format %s: custom rule ACME-FW-001 missing from the report", format)
 		}
+	}
+}
+
+// TestShowsProgress pins which commands show progress on a terminal by default.
+func TestShowsProgress(t *testing.T) {
+	t.Parallel()
+	g := &globals{}
+	for _, tt := range []struct {
+		cmd  *cobra.Command
+		want bool
+	}{
+		{newScanCmd(g, io.Discard), true},
+		{newCollectCmd(g), true},
+		{newCheckCmd(g, io.Discard), false},
+		{newPolicyCmd(g, io.Discard), false},
+	} {
+		if got := showsProgress(tt.cmd); got != tt.want {
+			t.Errorf("showsProgress(%s) = %v, want %v", tt.cmd.Name(), got, tt.want)
+		}
+	}
+	if isTerminal(io.Discard) {
+		t.Error("io.Discard is a terminal")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // globals are the flags every command shares.
@@ -45,7 +46,14 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input erro
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := newLogger(stderr, g.logLevel, g.logFormat)
+			level := g.logLevel
+			// A person watching scan or collect on a terminal sees its progress
+			// (sources started and done, incomplete scopes); pipes and CI stay quiet
+			// unless --log-level asks for more.
+			if !cmd.Flags().Changed("log-level") && showsProgress(cmd) && isTerminal(stderr) {
+				level = "info"
+			}
+			l, err := newLogger(stderr, level, g.logFormat)
 			if err != nil {
 				return usageError(err)
 			}
@@ -104,6 +112,23 @@ func cobraOneLine(err error) string {
 }
 
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// showsProgress reports whether cmd collects, the long-running commands whose
+// progress a person wants to see.
+func showsProgress(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Name() == "scan" || c.Name() == "collect" {
+			return true
+		}
+	}
+	return false
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
 
 // newLogger builds the stderr logger: text (the default) or JSON.
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
