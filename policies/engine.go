@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -29,6 +30,10 @@ type Options struct {
 	Params Params
 	// Builtin overrides the embedded rules (tests); nil means the embedded policies/ tree.
 	Builtin fs.FS
+	// Disabled are rule ids, or id prefixes ending in "*" ("DCGW-HUB-*"), of rules not
+	// to evaluate. A pattern that matches no loaded rule is an error: a typo would
+	// otherwise leave the rule on without a word.
+	Disabled []string
 }
 
 // Engine evaluates the built-in and user rules on snapshots. It is compiled and
@@ -41,11 +46,46 @@ type Engine struct {
 	query rego.PreparedEvalQuery
 }
 
+// enabled drops the rules that match a disabled pattern (an id, or a prefix ending in
+// "*"); every pattern must match some rule.
+func enabled(found []rulePackage, disabled []string) ([]rulePackage, error) {
+	if len(disabled) == 0 {
+		return found, nil
+	}
+	matches := func(pattern, id string) bool {
+		if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
+			return strings.HasPrefix(id, prefix)
+		}
+		return pattern == id
+	}
+	used := make([]bool, len(disabled))
+	kept := found[:0:0]
+	for _, r := range found {
+		off := false
+		for i, p := range disabled {
+			if matches(p, r.ID) {
+				used[i], off = true, true
+			}
+		}
+		if !off {
+			kept = append(kept, r)
+		}
+	}
+	var errs []error
+	for i, p := range disabled {
+		if !used[i] {
+			errs = append(errs, fmt.Errorf("disabled rule %q matches no rule", p))
+		}
+	}
+	return kept, errors.Join(errs...)
+}
+
 // ruleVar is the query variable rule i's deny set is bound to.
 func ruleVar(i int) string { return fmt.Sprintf("rule%d", i) }
 
 // New loads the rules, checks their metadata, compiles them once and prepares one
-// query per rule. A rule that cannot run is an error, never skipped.
+// query for all the rules not disabled. A rule that cannot run is an error, never
+// skipped.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	mods, err := loadModules(opts.Builtin, opts.Dirs, false)
 	if err != nil {
@@ -53,6 +93,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	found, err := findRules(mods)
 	if err != nil {
+		return nil, err
+	}
+	if found, err = enabled(found, opts.Disabled); err != nil {
 		return nil, err
 	}
 	compiler, err := compile(mods)

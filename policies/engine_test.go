@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -734,5 +735,60 @@ func TestZeroParams(t *testing.T) {
 	}
 	if len(res.Findings) != 1 {
 		t.Errorf("got findings %+v, want one", res.Findings)
+	}
+}
+
+func TestDisabledRules(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"cidr/x.rego":          rule("dcgw.cidr.x", meta, noCIDR),
+		"hub/attachments.rego": attachmentRule,
+		"lib/ids.rego":         libIDs,
+	}
+	tests := []struct {
+		name     string
+		disabled []string
+		want     []string // rule ids left, and the rules that found something
+		wantErr  string
+	}{
+		{name: "none", want: []string{"DCGW-CIDR-900", "DCGW-HUB-901"}},
+		{name: "by id", disabled: []string{"DCGW-HUB-901"}, want: []string{"DCGW-CIDR-900"}},
+		{name: "by prefix", disabled: []string{"DCGW-CIDR-*"}, want: []string{"DCGW-HUB-901"}},
+		{name: "everything", disabled: []string{"DCGW-*"}, want: nil},
+		{name: "typo", disabled: []string{"DCGW-HUB-910", "DCGW-FW-*"}, wantErr: "disabled rule \"DCGW-HUB-910\" matches no rule\ndisabled rule \"DCGW-FW-*\" matches no rule"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e, err := New(t.Context(), Options{Params: DefaultParams(), Builtin: fixtureFS(files), Disabled: tc.disabled})
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("New error = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			res, err := e.Evaluate(t.Context(), estate())
+			if err != nil {
+				t.Fatalf("Evaluate: %v", err)
+			}
+			var ids, found []string
+			for _, r := range res.Rules {
+				ids = append(ids, r.ID)
+			}
+			for _, f := range res.Findings {
+				if !slices.Contains(found, f.RuleID) {
+					found = append(found, f.RuleID)
+				}
+			}
+			if diff := cmp.Diff(tc.want, ids); diff != "" {
+				t.Errorf("rules (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.want, found); diff != "" {
+				t.Errorf("rules with findings (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

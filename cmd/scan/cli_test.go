@@ -115,3 +115,21 @@ func TestShowsProgress(t *testing.T) {
 		t.Error("io.Discard is a terminal")
 	}
 }
+
+// TestDisabledRulesConfig checks disabled_rules reaches the engine: the rules leave the
+// list and the scan, and a pattern that matches nothing is a usage error.
+func TestDisabledRulesConfig(t *testing.T) {
+	t.Parallel()
+	out, _, code, errLine := runCLI(t, "policy", "list", "--config", "testdata/inputs/disabled.yaml")
+	if code != exitClean || strings.Contains(string(out), "DCGW-HUB-") || !strings.Contains(string(out), "DCGW-CIDR-001") {
+		t.Errorf("policy list with DCGW-HUB-* disabled: exit %d (%s), output:\n%s", code, errLine, out)
+	}
+	out, _, code, _ = runCLI(t, "check", "../../testdata/estates/demo/snapshot.json", "--config", "testdata/inputs/disabled.yaml", "--format", "json")
+	if code != exitFindings || strings.Contains(string(out), `"DCGW-HUB-`) {
+		t.Errorf("check with DCGW-HUB-* disabled: exit %d, HUB rules or findings still in the report", code)
+	}
+	_, _, code, errLine = runCLI(t, "check", "../../testdata/estates/demo/snapshot.json", "--config", "testdata/inputs/disabled-typo.yaml")
+	if code != exitUsage || !strings.Contains(errLine, `disabled rule "DCGW-HUB-999" matches no rule`) {
+		t.Errorf("check with a typo in disabled_rules: exit %d, %q", code, errLine)
+	}
+}

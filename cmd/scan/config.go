@@ -24,6 +24,8 @@ type config struct {
 	policies.Params `yaml:",inline"`
 	// PolicyDirs are directories of custom rules, added to those given with --policy.
 	PolicyDirs []string `yaml:"policy_dirs"`
+	// DisabledRules are rule ids, or id prefixes ending in "*", not to evaluate.
+	DisabledRules []string `yaml:"disabled_rules"`
 	// FailOn is the lowest severity that fails the run (exit 1); --fail-on overrides it.
 	FailOn string `yaml:"fail_on"`
 	// Sources are what `scan` and `collect` read.

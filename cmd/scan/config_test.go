@@ -29,12 +29,13 @@ func TestLoadConfig(t *testing.T) {
 		{name: "empty file keeps defaults", yaml: "", want: func(*config) {}},
 		{
 			name: "overrides replace defaults",
-			yaml: "gateway_port: 8443\nallowed_spokes: [tgw-attach-1]\nfail_on: critical\npolicy_dirs: [rules]\ncustom:\n  team: payments\n",
+			yaml: "gateway_port: 8443\nallowed_spokes: [tgw-attach-1]\nfail_on: critical\npolicy_dirs: [rules]\ndisabled_rules: [DCGW-HUB-*]\ncustom:\n  team: payments\n",
 			want: func(c *config) {
 				c.GatewayPort = 8443
 				c.AllowedSpokes = []string{"tgw-attach-1"}
 				c.FailOn = "critical"
 				c.PolicyDirs = []string{"rules"}
+				c.DisabledRules = []string{"DCGW-HUB-*"}
 				c.Custom = map[string]any{"team": "payments"}
 			},
 		},

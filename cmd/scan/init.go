@@ -83,6 +83,10 @@ edge_load_balancers: []
 # Directories of custom Rego rules, added to --policy.
 policy_dirs: []
 
+# Rules not to evaluate: ids, or id prefixes ending in * (DCGW-HUB-*). A pattern that
+# matches no rule is an error.
+disabled_rules: []
+
 # Lowest severity that fails the run with exit 1: critical, high, medium, low, info or none.
 fail_on: high
 `

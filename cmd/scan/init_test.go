@@ -29,7 +29,7 @@ func TestInit(t *testing.T) {
 	}
 	want := config{Params: policies.DefaultParams(), FailOn: "high", dir: dir}
 	want.AllowedSpokes, want.AllowedSourceRanges = []string{}, []string{}
-	want.UpstreamSubnets, want.EdgeLoadBalancers, want.PolicyDirs = []string{}, []string{}, []string{}
+	want.UpstreamSubnets, want.EdgeLoadBalancers, want.PolicyDirs, want.DisabledRules = []string{}, []string{}, []string{}, []string{}
 	want.Sources.Konnect = &konnectSource{URL: "https://global.api.konghq.com"}
 	want.Sources.DNS = &dnsSource{Timeout: "2s", timeout: 2 * time.Second, Hostnames: []string{}}
 	if diff := cmp.Diff(want, cfg, configCmp...); diff != "" {

@@ -41,6 +41,7 @@ func newPolicyListCmd(stdout io.Writer) *cobra.Command {
 			}
 			eng, err := policies.New(cmd.Context(), policies.Options{
 				Dirs: append(append([]string{}, cfg.PolicyDirs...), dirs...), Params: cfg.Params,
+				Disabled: cfg.DisabledRules,
 			})
 			if err != nil {
 				return usageError(fmt.Errorf("load policies: %w", oneLine(err)))
