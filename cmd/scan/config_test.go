@@ -67,22 +67,9 @@ func TestLoadConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "dcgw-scan.yaml")
-			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			got, err := loadConfig(path)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), path+": ") {
-					t.Fatalf("loadConfig() error = %v, want %q prefixed with the file", err, tt.wantErr)
-				}
-				if strings.Contains(err.Error(), "\n") {
-					t.Errorf("error is not one line: %q", err)
-				}
+			got, path, ok := loadTestConfig(t, tt.yaml, tt.wantErr)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatalf("loadConfig() error = %v", err)
 			}
 			want := config{Params: policies.DefaultParams(), dir: filepath.Dir(path)}
 			tt.want(&want)
@@ -244,4 +231,28 @@ func TestArtifactURI(t *testing.T) {
 			t.Errorf("artifactURI(%q) = %q, %v; want %q, %v", tt.path, got, inside, tt.want, tt.inside)
 		}
 	}
+}
+
+// loadTestConfig writes yaml to a config file and loads it. With wantErr set it checks
+// the error (one line, prefixed with the file, containing wantErr) and returns ok false.
+func loadTestConfig(t *testing.T, yaml, wantErr string) (cfg config, path string, ok bool) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "dcgw-scan.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(path)
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) || !strings.HasPrefix(err.Error(), path+": ") {
+			t.Fatalf("loadConfig() error = %v, want %q prefixed with the file", err, wantErr)
+		}
+		if strings.Contains(err.Error(), "\n") {
+			t.Errorf("error is not one line: %q", err)
+		}
+		return cfg, path, false
+	}
+	if err != nil {
+		t.Fatalf("loadConfig() error = %v", err)
+	}
+	return cfg, path, true
 }

@@ -132,22 +132,9 @@ func TestLoadConfigDeclaredKonnect(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "dcgw-scan.yaml")
-			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cfg, err := loadConfig(path)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), path+": ") {
-					t.Fatalf("loadConfig() error = %v, want %q prefixed with the file", err, tt.wantErr)
-				}
-				if strings.Contains(err.Error(), "\n") {
-					t.Errorf("error is not one line: %q", err)
-				}
+			cfg, _, ok := loadTestConfig(t, tt.yaml, tt.wantErr)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatalf("loadConfig() error = %v", err)
 			}
 			d := cfg.declared
 			if d == nil {
