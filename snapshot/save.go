@@ -47,16 +47,25 @@ func Marshal(s *Snapshot) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Save writes s to path atomically: it marshals s (see Marshal), writes a temporary
-// file in the same directory, syncs it and renames it over path. On any failure it
-// removes the temporary file, and path keeps its old content or stays absent. A new
-// file gets mode 0644; an existing file keeps its mode. Save does not validate s:
-// Load reports what is wrong with a saved file, with lines.
-func Save(path string, s *Snapshot) (err error) {
+// Save writes s to path atomically: it marshals s (see Marshal) and writes the bytes
+// with WriteFile. Save does not validate s: Load reports what is wrong with a saved
+// file, with lines.
+func Save(path string, s *Snapshot) error {
 	data, err := Marshal(s)
 	if err != nil {
 		return err
 	}
+	if err := WriteFile(path, data); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	return nil
+}
+
+// WriteFile writes data to path whole or not at all: a temporary file in the same
+// directory is written, synced and renamed over path. On any failure it removes the
+// temporary file, and path keeps its old content or stays absent. A new file gets mode
+// 0644; an existing file keeps its mode.
+func WriteFile(path string, data []byte) (err error) {
 	mode := fs.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 		mode = fi.Mode().Perm()
@@ -67,7 +76,7 @@ func Save(path string, s *Snapshot) (err error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("save snapshot: %w", err)
+		return err
 	}
 	tmp := f.Name()
 	defer func() {
@@ -77,19 +86,19 @@ func Save(path string, s *Snapshot) (err error) {
 		}
 	}()
 	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("save snapshot: %w", err)
+		return err
 	}
 	if err := f.Chmod(mode); err != nil {
-		return fmt.Errorf("save snapshot: %w", err)
+		return err
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("save snapshot: %w", err)
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("save snapshot: %w", err)
+		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("save snapshot: %w", err)
+		return err
 	}
 	// Make the rename itself durable. The file is complete either way, so a
 	// directory that cannot be synced is not worth failing for.

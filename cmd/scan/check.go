@@ -190,7 +190,7 @@ func evaluateAndReport(ctx context.Context, g *globals, eng *policies.Engine, rs
 		if _, err := stdout.Write(buf.Bytes()); err != nil {
 			return err
 		}
-	} else if err := writeFileAtomic(f.output, buf.Bytes()); err != nil {
+	} else if err := snapshot.WriteFile(f.output, buf.Bytes()); err != nil {
 		return usageError(fmt.Errorf("write report: %w", err))
 	}
 	return verdict(res, rs.failOn)

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
 // defaultConfigPath is where init writes and scan reads the config.
@@ -111,7 +113,7 @@ file is left alone (exit 2) unless --force.`,
 					return usageError(err)
 				}
 			}
-			if err := writeFileAtomic(path, []byte(starterConfig)); err != nil {
+			if err := snapshot.WriteFile(path, []byte(starterConfig)); err != nil {
 				return usageError(fmt.Errorf("write config: %w", err))
 			}
 			_, err := fmt.Fprintf(stdout, "wrote %s\n", path)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -67,20 +68,20 @@ func runScan(cmd *cobra.Command, g *globals, f scanFlags, stdout io.Writer) erro
 
 	snap := plan.run(ctx, g)
 	var (
-		doc     *snapshot.Document
-		name    = inMemoryURI
+		name    string
 		uri     = f.sarifURI
 		outside bool
 	)
+	data, err := snapshot.Marshal(snap)
+	if err != nil {
+		return usageError(err)
+	}
 	if f.snapshotOut != "" {
-		if err := snapshot.Save(f.snapshotOut, snap); err != nil {
-			return usageError(err)
+		if err := snapshot.WriteFile(f.snapshotOut, data); err != nil {
+			return usageError(fmt.Errorf("save snapshot: %w", err))
 		}
 		g.logger.Info("snapshot written", "path", f.snapshotOut, "scopes", len(snap.Scopes))
-		// Read it back, so the report's locations are the saved file's lines.
-		if doc, err = snapshot.Load(f.snapshotOut); err != nil {
-			return usageError(oneLine(err))
-		}
+		// The report's locations are the saved file's lines: parse the bytes written.
 		name = f.snapshotOut
 		if uri == "" {
 			var inside bool
@@ -88,17 +89,14 @@ func runScan(cmd *cobra.Command, g *globals, f scanFlags, stdout io.Writer) erro
 			outside = !inside
 		}
 	} else {
-		data, err := snapshot.Marshal(snap)
-		if err != nil {
-			return usageError(err)
-		}
 		if uri == "" {
 			uri = inMemoryURI
 		}
 		name = uri
-		if doc, err = snapshot.Parse(name, data); err != nil {
-			return usageError(oneLine(err))
-		}
+	}
+	doc, err := snapshot.Parse(name, data)
+	if err != nil {
+		return usageError(oneLine(err))
 	}
 	return evaluateAndReport(ctx, g, eng, rs, f.checkFlags, doc, name, uri, outside, stdout)
 }
