@@ -162,33 +162,28 @@ type Input struct {
 }
 
 // NewInput converts the snapshot for evaluation.
-func NewInput(snap *snapshot.Snapshot) (*Input, error) {
-	if snap == nil {
-		return nil, errors.New("evaluate: no snapshot")
-	}
-	value, err := inputValue(snap)
-	if err != nil {
-		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
-	}
-	return &Input{value: value, scopes: slices.Clone(snap.Scopes), locs: locations(snap)}, nil
-}
+func NewInput(snap *snapshot.Snapshot) (*Input, error) { return newInput(snap, false) }
 
 // ConsumeInput is NewInput for a caller that needs nothing but the scopes from the
 // snapshot afterwards (and the Document's spans): it empties each entity collection
 // as soon as it is converted, then calls snap.ReleaseEntities, so a large estate is
 // never held twice in memory.
-func ConsumeInput(snap *snapshot.Snapshot) (*Input, error) {
+func ConsumeInput(snap *snapshot.Snapshot) (*Input, error) { return newInput(snap, true) }
+
+func newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
 	if snap == nil {
 		return nil, errors.New("evaluate: no snapshot")
 	}
-	locs := locations(snap)
-	scopes := slices.Clone(snap.Scopes)
-	value, err := consumeValue(snap)
+	in := &Input{scopes: slices.Clone(snap.Scopes), locs: locations(snap)}
+	value, err := inputValue(snap, consume)
 	if err != nil {
 		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
 	}
-	snap.ReleaseEntities()
-	return &Input{value: value, scopes: scopes, locs: locs}, nil
+	if consume {
+		snap.ReleaseEntities()
+	}
+	in.value = value
+	return in, nil
 }
 
 // Evaluate runs every rule on the snapshot: NewInput, then EvaluateInput.

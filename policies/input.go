@@ -21,19 +21,11 @@ import (
 // the input is the snapshot's JSON form without a JSON round trip. Equal strings share
 // one term and object keys come from a per-type cache: an estate repeats ids (every
 // reference), kinds and states millions of times, and OPA never mutates input terms.
-func inputValue(snap *snapshot.Snapshot) (ast.Value, error) {
-	c := converter{strs: map[string]*ast.Term{}}
-	t, err := c.toTerm(reflect.ValueOf(snap))
-	if err != nil {
-		return nil, err
-	}
-	return t.Value, nil
-}
-
-// consumeValue is inputValue that empties each top-level entity collection of snap
-// as soon as it is converted, so the typed entities and their policy form are never
-// both whole in memory. The name, schema version, scopes and the Konnect side stay.
-func consumeValue(snap *snapshot.Snapshot) (ast.Value, error) {
+//
+// With consume, each top-level entity collection of snap is emptied as soon as it is
+// converted, so the typed entities and their policy form are never both whole in
+// memory; the name, schema version, scopes and the Konnect side stay.
+func inputValue(snap *snapshot.Snapshot, consume bool) (ast.Value, error) {
 	c := converter{strs: map[string]*ast.Term{}}
 	v := reflect.ValueOf(snap).Elem()
 	fields := structFields(v.Type())
@@ -45,7 +37,7 @@ func consumeValue(snap *snapshot.Snapshot) (ast.Value, error) {
 		}
 		var x *ast.Term
 		var err error
-		if fv.Kind() == reflect.Slice && f.name != "scopes" {
+		if consume && fv.Kind() == reflect.Slice && f.name != "scopes" {
 			x, err = c.consumeSlice(fv)
 		} else {
 			x, err = c.toTerm(fv)

@@ -94,7 +94,7 @@ func TestInputValueMatchesJSON(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := inputValue(tc.snap)
+			got, err := inputValue(tc.snap, false)
 			if err != nil {
 				t.Fatalf("inputValue: %v", err)
 			}
@@ -169,7 +169,7 @@ func BenchmarkInput(b *testing.B) {
 			snap := synth.Generate(synth.Options{Networks: n, Seed: 1})
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := inputValue(snap); err != nil {
+				if _, err := inputValue(snap, false); err != nil {
 					b.Fatal(err)
 				}
 			}
