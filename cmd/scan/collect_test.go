@@ -155,6 +155,32 @@ func startDNS(t *testing.T) string {
 	return pc.LocalAddr().String()
 }
 
+// configFor writes, into a new temporary directory, a config with the sources
+// section, where %K stands for api's URL (an unreachable one when api is nil) and %D
+// for the DNS server at dnsAddr. It returns the directory, the config and the
+// replacer, for the arguments.
+func configFor(t *testing.T, api *httptest.Server, dnsAddr, sources string) (dir, cfgPath string, subst *strings.Replacer) {
+	t.Helper()
+	dir = t.TempDir()
+	apiURL := "http://127.0.0.1:1"
+	if api != nil {
+		apiURL = api.URL
+	}
+	subst = strings.NewReplacer("%K", apiURL, "%D", dnsAddr)
+	return dir, writeConfig(t, dir, subst.Replace(sources)), subst
+}
+
+// resourcesOf are the resources of the "RULE resource" findings of rule, in order.
+func resourcesOf(findings []string, rule string) []string {
+	var out []string
+	for _, f := range findings {
+		if r, ok := strings.CutPrefix(f, rule+" "); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // writeConfig writes a config in dir with the given sources section.
 func writeConfig(t *testing.T, dir, sources string) string {
 	t.Helper()
@@ -312,13 +338,7 @@ func TestCollect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			apiURL := "http://127.0.0.1:1"
-			if tt.api != nil {
-				apiURL = tt.api.URL
-			}
-			subst := strings.NewReplacer("%K", apiURL, "%D", dnsAddr)
-			cfgPath := writeConfig(t, dir, subst.Replace(tt.sources))
+			dir, cfgPath, subst := configFor(t, tt.api, dnsAddr, tt.sources)
 			out := filepath.Join(dir, "out", "snapshot.json")
 			if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
 				t.Fatal(err)

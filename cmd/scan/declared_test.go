@@ -225,13 +225,7 @@ func TestScanDeclaredKonnect(t *testing.T) {
 				t.Errorf("stderr does not say the declared Konnect side is used: %s", stderr)
 			}
 			findings, notEvaluated := jsonVerdicts(t, out)
-			var dns002 []string
-			for _, f := range findings {
-				if r, ok := strings.CutPrefix(f, "DCGW-DNS-002 "); ok {
-					dns002 = append(dns002, r)
-				}
-			}
-			if diff := cmp.Diff(tt.dns002, dns002); diff != "" {
+			if diff := cmp.Diff(tt.dns002, resourcesOf(findings, "DCGW-DNS-002")); diff != "" {
 				t.Errorf("DCGW-DNS-002 findings (-want +got):\n%s", diff)
 			}
 			if len(notEvaluated) == 0 {

@@ -100,13 +100,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			apiURL := "http://127.0.0.1:1"
-			if tt.api != nil {
-				apiURL = tt.api.URL
-			}
-			subst := strings.NewReplacer("%K", apiURL, "%D", dnsAddr)
-			cfgPath := writeConfig(t, dir, subst.Replace(tt.sources))
+			dir, cfgPath, _ := configFor(t, tt.api, dnsAddr, tt.sources)
 			outDir := filepath.Join(dir, "out")
 			if err := os.Mkdir(outDir, 0o755); err != nil {
 				t.Fatal(err)
@@ -148,13 +142,7 @@ func TestScan(t *testing.T) {
 				t.Fatal(err)
 			}
 			findings, _ := jsonVerdicts(t, jsonOut)
-			var dns002 []string
-			for _, f := range findings {
-				if r, ok := strings.CutPrefix(f, "DCGW-DNS-002 "); ok {
-					dns002 = append(dns002, r)
-				}
-			}
-			if diff := cmp.Diff(tt.dns002, dns002); diff != "" {
+			if diff := cmp.Diff(tt.dns002, resourcesOf(findings, "DCGW-DNS-002")); diff != "" {
 				t.Errorf("DCGW-DNS-002 findings (-want +got):\n%s", diff)
 			}
 
