@@ -26,7 +26,7 @@ func notEvaluated(rules []Rule, scopes []snapshot.Scope) []NotEvaluated {
 	out := []NotEvaluated{}
 	for _, r := range rules {
 		for _, s := range scopes {
-			if s.Status != snapshot.ScopeFailed && s.Status != snapshot.ScopePartial {
+			if !s.Incomplete() {
 				continue
 			}
 			if !appliesTo(r, s.Provider) {
@@ -66,7 +66,7 @@ func appliesTo(r Rule, p string) bool {
 func incompleteScopes(scopes []snapshot.Scope) []string {
 	out := []string{}
 	for _, s := range scopes {
-		if s.Status == snapshot.ScopeFailed || s.Status == snapshot.ScopePartial {
+		if s.Incomplete() {
 			out = append(out, s.Key())
 		}
 	}

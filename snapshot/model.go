@@ -612,6 +612,10 @@ type ScopeError struct {
 	Message   string `json:"message" jsonschema:"required"`
 }
 
+// Incomplete reports whether the scope did not fully succeed (failed, partial, or a
+// status this build does not know: anything but ok fails closed).
+func (s Scope) Incomplete() bool { return s.Status != ScopeOK }
+
 // Problem says how the scope went and why: "failed (denied): DescribeVpcs: not
 // authorized; (throttled): …", or just the status when it has no errors.
 func (s Scope) Problem() string {

@@ -88,7 +88,7 @@ func runCollect(ctx context.Context, g *globals, source string, f collectFlags) 
 		return usageError(err)
 	}
 	g.logger.Info("snapshot written", "path", f.out, "scopes", len(snap.Scopes))
-	if n := incompleteScopes(snap.Scopes); n > 0 {
+	if n := countIncomplete(snap.Scopes); n > 0 {
 		return &exitError{code: exitIncomplete, err: fmt.Errorf(
 			"collect %s: %d of %d scopes failed or are partial; %s records why", source, n, len(snap.Scopes), f.out)}
 	}
@@ -166,18 +166,18 @@ func (p collectPlan) run(ctx context.Context, g *globals) *snapshot.Snapshot {
 // failed or is partial at warn. Scope messages never hold a token (the collectors
 // redact them).
 func logScopes(g *globals, source string, scopes []snapshot.Scope) {
-	g.logger.Info("collected", "source", source, "scopes", len(scopes), "incomplete", incompleteScopes(scopes))
+	g.logger.Info("collected", "source", source, "scopes", len(scopes), "incomplete", countIncomplete(scopes))
 	for _, s := range scopes {
-		if s.Status != snapshot.ScopeOK {
+		if s.Incomplete() {
 			g.logger.Warn("scope incomplete", "scope", s.Key(), "problem", s.Problem())
 		}
 	}
 }
 
-func incompleteScopes(scopes []snapshot.Scope) int {
+func countIncomplete(scopes []snapshot.Scope) int {
 	n := 0
 	for _, s := range scopes {
-		if s.Status != snapshot.ScopeOK {
+		if s.Incomplete() {
 			n++
 		}
 	}
