@@ -174,6 +174,7 @@ func logScopes(g *globals, source string, scopes []snapshot.Scope) {
 	}
 }
 
+// countIncomplete is how many scopes did not fully succeed.
 func countIncomplete(scopes []snapshot.Scope) int {
 	n := 0
 	for _, s := range scopes {
