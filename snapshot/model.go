@@ -529,6 +529,9 @@ type DNSResolution struct {
 }
 
 // PrivateEndpoint is a VPC Lattice resource configuration (SINGLE, GROUP, CHILD, ARN).
+// Its ID is the resource configuration id (rcfg-…), the id Konnect's resource endpoint
+// attachments name in resource_configs; ParentID and ChildIDs are such ids too, and
+// ShareIDs are RAM share ARNs.
 type PrivateEndpoint struct {
 	Entity
 	Kind string `json:"kind" jsonschema:"required,enum=aws-lattice-resource-configuration"`
@@ -556,6 +559,7 @@ type EndpointDefinition struct {
 }
 
 // ResourceGateway is the VPC Lattice resource gateway that private endpoints go through.
+// Its ID is the resource gateway id (rgw-…).
 type ResourceGateway struct {
 	Entity
 	NetworkID     string   `json:"network_id,omitempty"`
@@ -565,13 +569,15 @@ type ResourceGateway struct {
 	State         string   `json:"state,omitempty"`
 }
 
-// Share is an AWS RAM resource share.
+// Share is an AWS RAM resource share. Its ID is the share ARN (Konnect's ram_share_arn).
 type Share struct {
 	Entity
 	Status                  string           `json:"status,omitempty"`
 	AllowExternalPrincipals bool             `json:"allow_external_principals,omitempty"`
 	Principals              []SharePrincipal `json:"principals,omitempty"`
-	ResourceIDs             []string         `json:"resource_ids,omitempty"`
+	// ResourceIDs are the shared resources: a resource configuration by its id (rcfg-…),
+	// anything else by its ARN.
+	ResourceIDs []string `json:"resource_ids,omitempty"`
 }
 
 // SharePrincipal is an account, organization, OU or role a share is given to.
