@@ -34,6 +34,10 @@ type Options struct {
 	// to evaluate. A pattern that matches no loaded rule is an error: a typo would
 	// otherwise leave the rule on without a word.
 	Disabled []string
+	// Severities override rules' default severities by id (config "severities"): an
+	// organization's own risk rating, e.g. a missing WAF as low. An id that names no
+	// loaded rule, or a value that is not a severity, is an error.
+	Severities map[string]Severity
 }
 
 // Engine evaluates the built-in and user rules on snapshots. It is compiled and
@@ -80,6 +84,30 @@ func enabled(found []rulePackage, disabled []string) ([]rulePackage, error) {
 	return kept, errors.Join(errs...)
 }
 
+// overrideSeverities sets the severities the config gives by rule id.
+func overrideSeverities(found []rulePackage, by map[string]Severity) error {
+	var errs []error
+	ids := make([]string, 0, len(by))
+	for id := range by {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		sev := by[id]
+		if sev.Rank() < 0 {
+			errs = append(errs, fmt.Errorf("severities: %s: %q is not a severity (critical, high, medium, low or info)", id, sev))
+			continue
+		}
+		i := slices.IndexFunc(found, func(r rulePackage) bool { return r.ID == id })
+		if i < 0 {
+			errs = append(errs, fmt.Errorf("severities: %q names no rule that is loaded and enabled", id))
+			continue
+		}
+		found[i].Severity = sev
+	}
+	return errors.Join(errs...)
+}
+
 // ruleVar is the query variable rule i's deny set is bound to.
 func ruleVar(i int) string { return fmt.Sprintf("rule%d", i) }
 
@@ -96,6 +124,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	if found, err = enabled(found, opts.Disabled); err != nil {
+		return nil, err
+	}
+	if err := overrideSeverities(found, opts.Severities); err != nil {
 		return nil, err
 	}
 	compiler, err := compile(mods)

@@ -792,3 +792,47 @@ func TestDisabledRules(t *testing.T) {
 		})
 	}
 }
+
+func TestSeverityOverrides(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"cidr/x.rego":          rule("dcgw.cidr.x", meta, noCIDR),
+		"hub/attachments.rego": attachmentRule,
+		"lib/ids.rego":         libIDs,
+	}
+	e, err := New(t.Context(), Options{Params: DefaultParams(), Builtin: fixtureFS(files), Severities: map[string]Severity{"DCGW-HUB-901": SeverityLow}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	res, err := e.Evaluate(t.Context(), estate())
+	if err != nil {
+		t.Fatalf("Evaluate: %v", err)
+	}
+	for _, r := range res.Rules {
+		if r.ID == "DCGW-HUB-901" && r.Severity != SeverityLow {
+			t.Errorf("rule severity %q, want low", r.Severity)
+		}
+		if r.ID == "DCGW-CIDR-900" && r.Severity == SeverityLow {
+			t.Errorf("DCGW-CIDR-900 changed severity too")
+		}
+	}
+	n := 0
+	for _, f := range res.Findings {
+		if f.RuleID == "DCGW-HUB-901" {
+			n++
+			if f.Severity != SeverityLow {
+				t.Errorf("finding severity %q, want low", f.Severity)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("the fixture produced no DCGW-HUB-901 finding to check")
+	}
+
+	_, err = New(t.Context(), Options{Params: DefaultParams(), Builtin: fixtureFS(files),
+		Severities: map[string]Severity{"DCGW-HUB-999": SeverityLow, "DCGW-CIDR-900": "severe"}})
+	want := "severities: DCGW-CIDR-900: \"severe\" is not a severity (critical, high, medium, low or info)\nseverities: \"DCGW-HUB-999\" names no rule that is loaded and enabled"
+	if err == nil || err.Error() != want {
+		t.Errorf("New error = %v, want %q", err, want)
+	}
+}
