@@ -160,12 +160,18 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 }
 
 // configStore is an in-memory store holding params as data.config. A list the
-// caller left nil becomes an empty list, not null, so rules can iterate it.
+// caller left nil becomes an empty list (a map an empty object), not null, so rules can
+// iterate it.
 func configStore(params Params) (storage.Store, error) {
 	pv := reflect.ValueOf(&params).Elem()
 	for i := range pv.NumField() {
-		if f := pv.Field(i); f.Kind() == reflect.Slice && f.IsNil() && f.CanSet() {
+		f := pv.Field(i)
+		switch {
+		case !f.CanSet() || !f.IsZero():
+		case f.Kind() == reflect.Slice:
 			f.Set(reflect.MakeSlice(f.Type(), 0, 0))
+		case f.Kind() == reflect.Map:
+			f.Set(reflect.MakeMap(f.Type()))
 		}
 	}
 	raw, err := json.Marshal(params)

@@ -142,9 +142,10 @@ func setupReport(f checkFlags) (reportSetup, error) {
 // engine compiles the built-in rules, the config's policy_dirs and --policy.
 func (rs reportSetup) engine(ctx context.Context, f checkFlags) (*policies.Engine, error) {
 	eng, err := policies.New(ctx, policies.Options{
-		Dirs:     append(append([]string{}, rs.cfg.PolicyDirs...), f.policyDirs...),
-		Params:   rs.cfg.Params,
-		Disabled: rs.cfg.DisabledRules,
+		Dirs:       append(append([]string{}, rs.cfg.PolicyDirs...), f.policyDirs...),
+		Params:     rs.cfg.Params,
+		Disabled:   rs.cfg.DisabledRules,
+		Severities: rs.cfg.Severities,
 	})
 	if err != nil {
 		return nil, usageError(fmt.Errorf("load policies: %w", oneLine(err)))

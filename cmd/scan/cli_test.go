@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dcgw-scan/dcgw-scan/policies"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -131,5 +132,27 @@ func TestDisabledRulesConfig(t *testing.T) {
 	_, _, code, errLine = runCLI(t, "check", "../../testdata/estates/demo/snapshot.json", "--config", "testdata/inputs/disabled-typo.yaml")
 	if code != exitUsage || !strings.Contains(errLine, `disabled rule "DCGW-HUB-999" matches no rule`) {
 		t.Errorf("check with a typo in disabled_rules: exit %d, %q", code, errLine)
+	}
+}
+
+// TestSeveritiesConfig checks severities reaches the engine, and a bad one is a usage error.
+func TestSeveritiesConfig(t *testing.T) {
+	t.Parallel()
+	out, _, code, errLine := runCLI(t, "policy", "list", "--config", "testdata/inputs/severities.yaml", "--format", "json")
+	if code != exitClean {
+		t.Fatalf("policy list: exit %d (%s)", code, errLine)
+	}
+	var rules []policies.Rule
+	if err := json.Unmarshal(out, &rules); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules {
+		if r.ID == "DCGW-HUB-001" && r.Severity != policies.SeverityLow {
+			t.Errorf("DCGW-HUB-001 severity %q, want low from the config", r.Severity)
+		}
+	}
+	_, _, code, errLine = runCLI(t, "policy", "list", "--config", "testdata/inputs/severities-bad.yaml")
+	if code != exitUsage || !strings.Contains(errLine, `severities: DCGW-HUB-001: "lowish" is not a severity`) {
+		t.Errorf("bad severity: exit %d, %q", code, errLine)
 	}
 }

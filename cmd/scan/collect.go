@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
+	awscollector "github.com/dcgw-scan/dcgw-scan/collectors/aws"
+	"github.com/dcgw-scan/dcgw-scan/collectors/azure"
 	"github.com/dcgw-scan/dcgw-scan/collectors/dns"
 	"github.com/dcgw-scan/dcgw-scan/collectors/konnect"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
@@ -21,30 +23,51 @@ import (
 const (
 	sourceKonnect = "konnect"
 	sourceDNS     = "dns"
+	sourceAWS     = "aws"
+	sourceAzure   = "azure"
 )
 
 type collectFlags struct {
 	config     string
 	out        string
 	konnectURL string
+	// AWS and Azure flags override sources.aws / sources.azure.
+	aws           awsSource
+	org           bool
+	regions       []string
+	subscriptions []string
+	concurrency   int
 }
 
 func newCollectCmd(g *globals) *cobra.Command {
 	var f collectFlags
 	cmd := &cobra.Command{
-		Use:   "collect konnect|dns --out FILE",
+		Use:   "collect konnect|dns|aws|azure --out FILE",
 		Short: "Collect one source into a snapshot file",
 		Long: `Collect one source into a snapshot file, for check to evaluate later.
 
 konnect reads the Konnect cloud-gateways API (sources.konnect in the config; the token
 from KONNECT_TOKEN, else sources.konnect.token_file). dns resolves sources.dns.hostnames.
 
-Exit codes: 0 every scope collected, 2 usage/config error (no file written),
-3 a scope failed or is partial (the snapshot is still written and says why).`,
+aws reads every enabled region (or --regions) of one account, the account of --role-arn,
+or with --org --role-name every active account of the organization; credentials come from
+the SDK's standard chain (environment, --profile / AWS_PROFILE, SSO, instance roles), and
+AWS_ENDPOINT_URL[_<SERVICE>] redirects calls. Only Describe/List/Get/Search calls are made:
+'dcgw-scan iam-policy aws' prints the policy they need.
+
+azure reads every subscription the credential can list (or --subscription), with
+DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI).
+
+Flags override the config's sources section. Exit codes: 0 every scope collected,
+2 usage/config error (no file written), 3 a scope failed or is partial (the snapshot is
+still written and says why).`,
 		Example: `  KONNECT_TOKEN=kpat_… dcgw-scan collect konnect --out konnect.json
-  dcgw-scan collect dns --config dcgw-scan.yaml --out dns.json`,
+  dcgw-scan collect dns --config dcgw-scan.yaml --out dns.json
+  dcgw-scan collect aws --profile prod --regions eu-west-1,us-east-1 --out aws.json
+  dcgw-scan collect aws --org --role-name DcgwScanReadOnly --out aws.json
+  dcgw-scan collect azure --subscription 00000000-0000-0000-0000-000000000000 --out azure.json`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{sourceKonnect, sourceDNS},
+		ValidArgs: []string{sourceKonnect, sourceDNS, sourceAWS, sourceAzure},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCollect(cmd.Context(), g, args[0], f)
 		},
@@ -53,7 +76,55 @@ Exit codes: 0 every scope collected, 2 usage/config error (no file written),
 	fl.StringVarP(&f.config, "config", "c", "", "YAML config file (its sources section)")
 	fl.StringVar(&f.out, "out", "", "snapshot file to write (required; written whole or not at all)")
 	fl.StringVar(&f.konnectURL, "konnect-url", "", "Konnect API base URL (overrides sources.konnect.url)")
+	fl.StringVar(&f.aws.Profile, "profile", "", "aws: shared config profile")
+	fl.StringVar(&f.aws.RoleARN, "role-arn", "", "aws: role to assume; its account is read")
+	fl.BoolVar(&f.org, "org", false, "aws: read every active account of the organization (with --role-name)")
+	fl.StringVar(&f.aws.OrgRoleName, "role-name", "", "aws: with --org, the role assumed in each member account")
+	fl.StringVar(&f.aws.ExternalID, "external-id", "", "aws: external id for AssumeRole")
+	fl.StringSliceVar(&f.regions, "regions", nil, "aws: regions to read, comma-separated (default: each account's enabled regions)")
+	fl.StringArrayVar(&f.subscriptions, "subscription", nil, "azure: subscription id to read (repeatable; default: every subscription the credential lists)")
+	fl.IntVar(&f.concurrency, "concurrency", 0, "aws, azure: units of work in flight (default 32 for aws, 8 for azure)")
 	return cmd
+}
+
+// awsSourceFor is sources.aws with the flags applied.
+func (f collectFlags) awsSourceFor(cfg config) (awsSource, error) {
+	var src awsSource
+	if cfg.Sources.AWS != nil {
+		src = *cfg.Sources.AWS
+	}
+	for _, v := range []struct{ flag, dst *string }{
+		{&f.aws.Profile, &src.Profile}, {&f.aws.RoleARN, &src.RoleARN}, {&f.aws.OrgRoleName, &src.OrgRoleName}, {&f.aws.ExternalID, &src.ExternalID},
+	} {
+		if *v.flag != "" {
+			*v.dst = *v.flag
+		}
+	}
+	if f.org != (f.aws.OrgRoleName != "") && (f.org || f.aws.OrgRoleName != "") {
+		return src, errors.New("--org and --role-name go together: --org --role-name NAME reads every account of the organization")
+	}
+	if regions := splitList(f.regions); len(regions) > 0 {
+		src.Regions = regions
+	}
+	if f.concurrency != 0 {
+		src.Concurrency = f.concurrency
+	}
+	return src, src.validate()
+}
+
+// azureSourceFor is sources.azure with the flags applied.
+func (f collectFlags) azureSourceFor(cfg config) (azureSource, error) {
+	var src azureSource
+	if cfg.Sources.Azure != nil {
+		src = *cfg.Sources.Azure
+	}
+	if subs := splitList(f.subscriptions); len(subs) > 0 {
+		src.Subscriptions = subs
+	}
+	if f.concurrency != 0 {
+		src.Concurrency = f.concurrency
+	}
+	return src, src.validate()
 }
 
 func runCollect(ctx context.Context, g *globals, source string, f collectFlags) error {
@@ -80,10 +151,29 @@ func runCollect(ctx context.Context, g *globals, source string, f collectFlags) 
 		}
 		p.dns = newDNSCollector(cfg.Sources.DNS)
 		p.hostnames = cfg.Sources.DNS.Hostnames
+	case sourceAWS:
+		src, err := f.awsSourceFor(cfg)
+		if err != nil {
+			return usageError(oneLine(err))
+		}
+		if p.aws, err = newAWSCollector(ctx, g, src); err != nil {
+			return usageError(err)
+		}
+	case sourceAzure:
+		src, err := f.azureSourceFor(cfg)
+		if err != nil {
+			return usageError(oneLine(err))
+		}
+		if p.azure, err = newAzureCollector(g, src); err != nil {
+			return usageError(err)
+		}
 	default:
-		return usageError(fmt.Errorf("cannot collect %q: want konnect or dns (this version has no aws, azure or gcp collector)", source))
+		return usageError(fmt.Errorf("cannot collect %q: want konnect, dns, aws or azure (this version has no gcp collector)", source))
 	}
 	snap := p.run(ctx, g)
+	if ctx.Err() != nil {
+		return interrupted("collect " + source)
+	}
 	if err := snapshot.Save(f.out, snap); err != nil {
 		return usageError(err)
 	}
@@ -99,6 +189,8 @@ func runCollect(ctx context.Context, g *globals, source string, f collectFlags) 
 type collectPlan struct {
 	konnect *konnect.Collector
 	dns     *dns.Collector
+	aws     *awscollector.Collector
+	azure   *azure.Collector
 	// declared is the Konnect side the config declares, used instead of konnect.
 	declared *declaredKonnect
 	// hostnames are resolved by dns, with the custom domains konnect returns.
@@ -146,6 +238,26 @@ func (p collectPlan) run(ctx context.Context, g *globals) *snapshot.Snapshot {
 			return nil
 		})
 	}
+	type cloud struct {
+		name    string
+		collect func(context.Context) *snapshot.Snapshot
+	}
+	var todo []cloud
+	if p.aws != nil {
+		todo = append(todo, cloud{sourceAWS, p.aws.Collect})
+	}
+	if p.azure != nil {
+		todo = append(todo, cloud{sourceAzure, p.azure.Collect})
+	}
+	clouds := make([]*snapshot.Snapshot, len(todo))
+	for i, c := range todo {
+		eg.Go(func() error {
+			g.logger.Info("collecting", "source", c.name)
+			clouds[i] = c.collect(ctx)
+			logScopes(g, c.name, clouds[i].Scopes)
+			return nil
+		})
+	}
 	_ = eg.Wait() // the goroutines return nil: failures are scopes
 
 	snap := &snapshot.Snapshot{
@@ -157,6 +269,13 @@ func (p collectPlan) run(ctx context.Context, g *globals) *snapshot.Snapshot {
 	if p.dns != nil {
 		snap.DNSResolutions = resolutions
 		snap.Scopes = append(snap.Scopes, dnsScope)
+	}
+	for _, c := range clouds {
+		snap.Merge(c)
+	}
+	if p.azure != nil {
+		// Konnect spells Azure ids as the customer typed them; use Azure's spelling.
+		azure.MatchKonnectIDs(snap)
 	}
 	snap.Sort()
 	return snap
@@ -223,9 +342,9 @@ func newDNSCollector(src *dnsSource) *dns.Collector {
 
 // collectorsFor is the plan of a scan: every configured source. A config naming a
 // source this version cannot collect, or none, is an error.
-func collectorsFor(cfg config, konnectURL string) (collectPlan, error) {
+func collectorsFor(ctx context.Context, g *globals, cfg config, konnectURL string) (collectPlan, error) {
 	if bad := cfg.Sources.unavailable(); len(bad) > 0 {
-		return collectPlan{}, fmt.Errorf("%s: no collector for it is available in this version of dcgw-scan (it collects konnect and dns); collect that estate elsewhere and run check on the snapshot",
+		return collectPlan{}, fmt.Errorf("%s: no collector for it is available in this version of dcgw-scan (it collects konnect, dns, aws and azure); collect that estate elsewhere and run check on the snapshot",
 			strings.Join(bad, ", "))
 	}
 	var p collectPlan
@@ -240,8 +359,20 @@ func collectorsFor(cfg config, konnectURL string) (collectPlan, error) {
 		p.dns = newDNSCollector(cfg.Sources.DNS)
 		p.hostnames = cfg.Sources.DNS.Hostnames
 	}
-	if p.konnect == nil && p.dns == nil && p.declared == nil {
-		return collectPlan{}, errors.New("nothing to collect: the config has no sources.konnect, sources.dns or konnect (dcgw-scan init writes a starting config)")
+	if cfg.Sources.AWS != nil {
+		var err error
+		if p.aws, err = newAWSCollector(ctx, g, *cfg.Sources.AWS); err != nil {
+			return collectPlan{}, err
+		}
+	}
+	if cfg.Sources.Azure != nil {
+		var err error
+		if p.azure, err = newAzureCollector(g, *cfg.Sources.Azure); err != nil {
+			return collectPlan{}, err
+		}
+	}
+	if p.konnect == nil && p.dns == nil && p.declared == nil && p.aws == nil && p.azure == nil {
+		return collectPlan{}, errors.New("nothing to collect: the config has no sources (konnect, dns, aws, azure) and no konnect declaration (dcgw-scan init writes a starting config)")
 	}
 	return p, nil
 }

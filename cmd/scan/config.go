@@ -26,6 +26,8 @@ type config struct {
 	PolicyDirs []string `yaml:"policy_dirs"`
 	// DisabledRules are rule ids, or id prefixes ending in "*", not to evaluate.
 	DisabledRules []string `yaml:"disabled_rules"`
+	// Severities override built-in or custom rules' severities by rule id.
+	Severities map[string]policies.Severity `yaml:"severities"`
 	// FailOn is the lowest severity that fails the run (exit 1); --fail-on overrides it.
 	FailOn string `yaml:"fail_on"`
 	// Sources are what `scan` and `collect` read.
@@ -43,11 +45,11 @@ type config struct {
 type sources struct {
 	Konnect *konnectSource `yaml:"konnect"`
 	DNS     *dnsSource     `yaml:"dns"`
-	// The cloud sources are recognized so that naming one gets a clear message (no
-	// collector in this version), not an unknown-key error; their content is not read.
-	AWS   yaml.Node `yaml:"aws"`
-	Azure yaml.Node `yaml:"azure"`
-	GCP   yaml.Node `yaml:"gcp"`
+	AWS     *awsSource     `yaml:"aws"`
+	Azure   *azureSource   `yaml:"azure"`
+	// GCP is recognized so that naming it gets a clear message (no collector in this
+	// version), not an unknown-key error; its content is not read.
+	GCP yaml.Node `yaml:"gcp"`
 
 	// lines are the lines of the keys under sources, for messages.
 	lines map[string]int
@@ -107,7 +109,7 @@ func loadConfig(path string) (config, error) {
 	}
 	cfg.Sources.lines = sourceLines(data)
 	if err := cfg.Sources.validate(); err != nil {
-		return cfg, fmt.Errorf("%s: %s", path, hideValues(err.Error(), values))
+		return cfg, fmt.Errorf("%s: %s", path, hideValues(oneLine(err).Error(), values))
 	}
 	if cfg.Konnect.Kind != 0 {
 		keyLine := topLevelLine(data, "konnect", cfg.Konnect.Line)
@@ -151,7 +153,14 @@ func (s *sources) validate() error {
 		}
 		d.timeout = t
 	}
-	return nil
+	var errs []error
+	if s.AWS != nil {
+		errs = append(errs, s.AWS.validate())
+	}
+	if s.Azure != nil {
+		errs = append(errs, s.Azure.validate())
+	}
+	return errors.Join(errs...)
 }
 
 // unavailable names the configured sources this version cannot collect, with their
@@ -161,7 +170,7 @@ func (s *sources) unavailable() []string {
 	for _, c := range []struct {
 		name string
 		node yaml.Node
-	}{{"aws", s.AWS}, {"azure", s.Azure}, {"gcp", s.GCP}} {
+	}{{"gcp", s.GCP}} {
 		if c.node.Kind != 0 {
 			line := s.lines[c.name]
 			if line == 0 {

@@ -81,7 +81,11 @@ var estateCases = []estateCase{
 		name: "azure-vnet-peering",
 		exit: exitFindings,
 		findings: []string{
+			// The peering with Kong is RemoteNotInSync.
+			"DCGW-ATT-002 /subscriptions/8c3f1e27-5b9d-4a6e-b2c7-0d4f9e8a1b35/resourceGroups/rg-network-eastus2/providers/Microsoft.Network/virtualNetworks/vnet-app-eastus2/virtualNetworkPeerings/peer-konnect-dcgw",
 			"DCGW-CIDR-001 /subscriptions/8c3f1e27-5b9d-4a6e-b2c7-0d4f9e8a1b35/resourceGroups/rg-network-eastus2/providers/Microsoft.Network/virtualNetworks/vnet-app-eastus2",
+			// vnet-sandbox uses Kong's 10.0.0.0/16: it could never be peered with Kong.
+			"DCGW-CIDR-008 /subscriptions/8c3f1e27-5b9d-4a6e-b2c7-0d4f9e8a1b35/resourceGroups/rg-sandbox/providers/Microsoft.Network/virtualNetworks/vnet-sandbox",
 			"DCGW-FW-001 /subscriptions/8c3f1e27-5b9d-4a6e-b2c7-0d4f9e8a1b35/resourceGroups/rg-network-eastus2/providers/Microsoft.Network/networkSecurityGroups/nsg-app-eastus2",
 			"DCGW-FW-003 /subscriptions/8c3f1e27-5b9d-4a6e-b2c7-0d4f9e8a1b35/resourceGroups/rg-network-eastus2/providers/Microsoft.Network/networkSecurityGroups/nsg-app-eastus2",
 		},
@@ -110,9 +114,9 @@ var estateCases = []estateCase{
 		},
 		notEvaluated: notEvaluatedIn("aws/384920175563/us-west-2/ec2",
 			"DCGW-CIDR-001", "DCGW-CIDR-002", "DCGW-CIDR-003", "DCGW-CIDR-004", "DCGW-CIDR-005",
-			"DCGW-FW-001", "DCGW-FW-002", "DCGW-FW-003", "DCGW-FW-005",
+			"DCGW-EP-005", "DCGW-FW-001", "DCGW-FW-002", "DCGW-FW-003", "DCGW-FW-005",
 			"DCGW-HUB-001", "DCGW-HUB-002", "DCGW-HUB-003", "DCGW-HUB-004", "DCGW-HUB-005", "DCGW-HUB-006",
-		).and("aws/384920175563/global/route53", "DCGW-DNS-001"),
+		).and("aws/384920175563/global/route53", "DCGW-DNS-001", "DCGW-TLS-001"),
 	},
 	{
 		name:     "demo",

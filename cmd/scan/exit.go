@@ -8,7 +8,15 @@ const (
 	exitFindings   = 1 // findings at or above --fail-on
 	exitUsage      = 2 // usage, config or input error
 	exitIncomplete = 3 // some scope failed or a rule was not evaluated somewhere
+	// exitInterrupted is the shell's code for a process ended by SIGINT (128+2): a
+	// collection stopped by Ctrl-C or SIGTERM writes nothing.
+	exitInterrupted = 130
 )
+
+// interrupted is the error of a run stopped by a signal before it wrote anything.
+func interrupted(what string) error {
+	return &exitError{code: exitInterrupted, err: errors.New(what + " interrupted: nothing written")}
+}
 
 // exitError carries an exit code to main. A nil err prints nothing (the report said it).
 type exitError struct {

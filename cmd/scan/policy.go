@@ -41,7 +41,7 @@ func newPolicyListCmd(stdout io.Writer) *cobra.Command {
 			}
 			eng, err := policies.New(cmd.Context(), policies.Options{
 				Dirs: append(append([]string{}, cfg.PolicyDirs...), dirs...), Params: cfg.Params,
-				Disabled: cfg.DisabledRules,
+				Disabled: cfg.DisabledRules, Severities: cfg.Severities,
 			})
 			if err != nil {
 				return usageError(fmt.Errorf("load policies: %w", oneLine(err)))

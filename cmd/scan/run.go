@@ -76,6 +76,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input erro
 		newInitCmd(stdout),
 		newPolicyCmd(g, stdout),
 		newSchemaCmd(stdout),
+		newIAMPolicyCmd(stdout),
 	)
 	cmd, err := root.ExecuteC()
 	if err != nil {

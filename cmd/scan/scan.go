@@ -57,7 +57,7 @@ func runScan(cmd *cobra.Command, g *globals, f scanFlags, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	plan, err := collectorsFor(rs.cfg, f.konnectURL)
+	plan, err := collectorsFor(ctx, g, rs.cfg, f.konnectURL)
 	if err != nil {
 		return usageError(err)
 	}
@@ -67,6 +67,9 @@ func runScan(cmd *cobra.Command, g *globals, f scanFlags, stdout io.Writer) erro
 	}
 
 	snap := plan.run(ctx, g)
+	if ctx.Err() != nil {
+		return interrupted("scan")
+	}
 	var (
 		name    string
 		uri     = f.sarifURI

@@ -93,7 +93,7 @@ func TestScan(t *testing.T) {
 			resolved:     []string{"gw.example.test", "www.example.test"},
 			sarifURI:     "out/snapshot.json",
 		},
-		{name: "a cloud source", sources: "  dns: {}\n  aws:\n    accounts: [1]\n", code: exitUsage, errLine: "sources.aws (line 3): no collector for it is available in this version"},
+		{name: "a cloud source", sources: "  dns: {}\n  gcp:\n    projects: [p1]\n", code: exitUsage, errLine: "sources.gcp (line 3): no collector for it is available in this version"},
 		{name: "no source", sources: "  {}\n", code: exitUsage, errLine: "nothing to collect"},
 		{name: "bad format before collecting", sources: konnectAndDNS, api: happy, args: []string{"--format", "xml"}, code: exitUsage, errLine: `--format: "xml"`},
 		{name: "bad policy dir before collecting", sources: konnectAndDNS, api: happy, args: []string{"--policy", malformed}, code: exitUsage, errLine: "load policies:"},

@@ -28,7 +28,7 @@ deny contains f if {
 	some rule in fw.rules
 	edge.active_allow(rule, "ingress")
 	edge.all_ports(rule)
-	sources := sort([edge.address_text(a) | some a in rule.sources; a.kind in _address_kinds])
+	sources := sort([edge.address_text(a) | some a in rule.sources; a.kind in _address_kinds; not _platform_probe(a)])
 	count(sources) > 0
 	not edge.shadowed(fw, rule)
 	f := {
@@ -47,4 +47,11 @@ deny contains f if {
 			"sources": sources,
 		},
 	}
+}
+
+# Azure's AzureLoadBalancer tag (168.63.129.16, every NSG's default rule 65001) is the
+# platform's health probe source, not a network Kong or anyone else can send from.
+_platform_probe(a) if {
+	a.kind == "service-tag"
+	lower(a.value) == "azureloadbalancer"
 }

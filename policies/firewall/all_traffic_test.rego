@@ -88,3 +88,15 @@ test_message if {
 	f.key == "sgr-all-dp"
 	f.msg == "aws-security-group sg-app allows all traffic from 10.100.1.10/32; allow only the protocol and ports your upstream services use."
 }
+
+# Azure's default rules: AllowVnetInBound admits every protocol from VirtualNetwork
+# (which includes Kong's peered or hub-connected network); the AzureLoadBalancer health
+# probe source is not reported.
+test_azure_default_rules if {
+	snap := {"konnect": _konnect, "firewalls": [{"id": "nsg-defaults", "provider": "azure", "kind": "azure-nsg", "network_id": "vnet-app", "rules": [
+		_in("AllowVnetInBound", 65000, "all", _p(0, 65535), [{"kind": "service-tag", "value": "VirtualNetwork"}]),
+		_in("AllowAzureLoadBalancerInBound", 65001, "all", _p(0, 65535), [{"kind": "service-tag", "value": "AzureLoadBalancer"}]),
+	]}]}
+	got := {[f.resource, f.key] | some f in all_traffic.deny} with input as snap with data.config as fixtures.config
+	got == {["nsg-defaults", "AllowVnetInBound"]}
+}

@@ -133,6 +133,35 @@ _kong_hub_attachment_konnect contains [a.hub_attachment_id, a.konnect_network_id
 
 _kong_hub_attachment_konnect contains [h.id, _kong_provider_networks[h.network_id]] if some h in input.hub_attachments
 
+# On Azure, Konnect names the vHub but not Kong's connection on it: Kong's connection is
+# the VNet connection on that hub whose VNet lies in Kong's own subscription (the Konnect
+# network's provider account). Subscription ids compare case-insensitively.
+_kong_hub_attachment_konnect contains [h.id, kn] if {
+	some h in input.hub_attachments
+	object.get(h, "provider", "") == "azure"
+	some kn in object.get(_azure_kong_subscriptions_by_hub, h.hub_id, set())
+	_azure_subscription(object.get(h, "network_id", "")) in _azure_kong_subscriptions[kn]
+}
+
+# _azure_kong_subscriptions_by_hub[hub id] are the Konnect networks attached to that vHub.
+_azure_kong_subscriptions_by_hub := {hub: kns |
+	some hub in {a.hub_id | some a in kong_attachments; a.kind == "azure-vhub-peering-attachment"}
+	kns := {a.konnect_network_id | some a in kong_attachments; a.kind == "azure-vhub-peering-attachment"; a.hub_id == hub}
+}
+
+# _azure_kong_subscriptions[konnect network id] is Kong's subscription of the network.
+_azure_kong_subscriptions := {n.id: {lower(n.provider_account_id)} |
+	some n in input.konnect.networks
+	object.get(n, "provider_account_id", "") != ""
+}
+
+# _azure_subscription is the subscription of an Azure resource id, lower case.
+_azure_subscription(id) := lower(parts[2]) if {
+	parts := split(id, "/")
+	count(parts) > 2
+	lower(parts[1]) == "subscriptions"
+}
+
 # kong_hub_attachments are the ids of Kong's attachments on hubs.
 kong_hub_attachments contains pair[0] if some pair in _kong_hub_attachment_konnect
 
@@ -170,8 +199,27 @@ _konnect_of_kong_hub_attachment := {aid: kns |
 # kong_route_tables are the hub route tables associated with a Kong hub attachment.
 kong_route_tables contains pair[0] if some pair in kong_route_table_konnect
 
-# Tables by label, for Azure propagation labels.
-_table_labels := {[l, t.id] | some t in input.hub_route_tables; some l in t.labels}
+# Tables by label, for Azure propagation labels. The None route table (label "none")
+# stands for "propagate nowhere": it is never a propagation target.
+_table_labels := {[l, t.id] | some t in input.hub_route_tables; some l in t.labels; not none_table(t.id)}
+
+# none_table holds for an Azure vHub's None route table (…/hubRouteTables/noneRouteTable).
+none_table(tid) if endswith(lower(tid), "/hubroutetables/noneroutetable")
+
+# propagation_labels are the labels an attachment propagates to. An Azure VNet connection
+# that names neither a label nor a table propagates to the "default" label (Azure's
+# default); "none" means no label.
+propagation_labels(h) := {l | some l in h.propagation_labels; lower(l) != "none"} if {
+	count(object.get(h, "propagation_labels", [])) > 0
+} else := {"default"} if {
+	object.get(h, "provider", "") == "azure"
+	object.get(h, "kind", "") == "vnet"
+	count(object.get(h, "propagated_route_table_ids", [])) == 0
+} else := set()
+
+# propagated_tables are the tables an attachment names as propagation targets, the None
+# table left out.
+propagated_tables(h) := {tid | some tid in object.get(h, "propagated_route_table_ids", []); not none_table(tid)}
 
 _tables_by_label := {label: tids |
 	some label in {pair[0] | some pair in _table_labels}
@@ -189,12 +237,12 @@ propagations contains {"attachment_id": aid, "route_table_id": t.id} if {
 
 propagations contains {"attachment_id": h.id, "route_table_id": tid} if {
 	some h in input.hub_attachments
-	some tid in h.propagated_route_table_ids
+	some tid in propagated_tables(h)
 }
 
 propagations contains {"attachment_id": h.id, "route_table_id": tid} if {
 	some h in input.hub_attachments
-	some label in h.propagation_labels
+	some label in propagation_labels(h)
 	some tid in _tables_by_label[label]
 }
 
@@ -249,13 +297,13 @@ _kong_table_propagations contains [tid, aid] if {
 
 _kong_table_propagations contains [tid, h.id] if {
 	some h in input.hub_attachments
-	some tid in h.propagated_route_table_ids
+	some tid in propagated_tables(h)
 	tid in kong_route_tables
 }
 
 _kong_table_propagations contains [tid, h.id] if {
 	some h in input.hub_attachments
-	some label in h.propagation_labels
+	some label in propagation_labels(h)
 	some tid in _tables_by_label[label]
 	tid in kong_route_tables
 }
