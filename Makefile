@@ -4,7 +4,7 @@ BIN     := bin/dcgw-scan
 VERSION ?= 0.1.0-dev
 DEMO    := testdata/estates/demo
 
-.PHONY: help build test vet fmt lint golden demo bench bench-rules bench-mem clean
+.PHONY: help build test vet fmt lint golden demo bench bench-rules bench-mem bench-collect clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -53,5 +53,8 @@ bench-rules: ## each built-in rule alone at 1k and 10k networks (finds rules tha
 bench-mem: ## peak memory of loading and checking a 10k-network estate; fails at >= 1 GiB
 	DCGW_BENCH_MEM=1 $(GO) test -count=1 -run '^TestPeakMemory10k$$' -v -timeout 30m ./cmd/scan/
 
+bench-collect: ## AWS collection with 50 ms per call: calls per needed call and wall time over the critical path
+	$(GO) test -run '^$$' -bench '^BenchmarkCollect' -benchtime 3x -count $(BENCH_COUNT) ./collectors/aws/ | tee bench-collect.txt
+
 clean: ## remove build output
-	rm -rf bin bench.txt bench-snapshot.txt
+	rm -rf bin bench.txt bench-snapshot.txt bench-collect.txt

@@ -83,7 +83,7 @@ still written and says why).`,
 	fl.StringVar(&f.aws.ExternalID, "external-id", "", "aws: external id for AssumeRole")
 	fl.StringSliceVar(&f.regions, "regions", nil, "aws: regions to read, comma-separated (default: each account's enabled regions)")
 	fl.StringArrayVar(&f.subscriptions, "subscription", nil, "azure: subscription id to read (repeatable; default: every subscription the credential lists)")
-	fl.IntVar(&f.concurrency, "concurrency", 0, "aws, azure: units of work in flight (default 32 for aws, 8 for azure)")
+	fl.IntVar(&f.concurrency, "concurrency", 0, "aws, azure: units of work in flight (default 128 for aws, 8 for azure)")
 	return cmd
 }
 
