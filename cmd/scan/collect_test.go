@@ -94,10 +94,14 @@ api.northwindtraders.com.              IN CNAME 9e454bcfec.gateways.konggateway.
 
 // startDNS runs a DNS server on 127.0.0.1 (UDP) answering from testZone and returns
 // its address.
-func startDNS(t *testing.T) string {
+func startDNS(t *testing.T) string { return startDNSZone(t, testZone) }
+
+// startDNSZone runs a DNS server on 127.0.0.1 (UDP) answering from zone (master file
+// syntax) and returns its address.
+func startDNSZone(t *testing.T, zone string) string {
 	t.Helper()
 	records := map[string][]mdns.RR{}
-	zp := mdns.NewZoneParser(strings.NewReader(testZone), "", "testzone")
+	zp := mdns.NewZoneParser(strings.NewReader(zone), "", "testzone")
 	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
 		name := strings.ToLower(rr.Header().Name)
 		records[name] = append(records[name], rr)
