@@ -156,3 +156,38 @@ func TestSeveritiesConfig(t *testing.T) {
 		t.Errorf("bad severity: exit %d, %q", code, errLine)
 	}
 }
+
+// TestIAMPolicy checks iam-policy aws prints a policy of read actions only, and that
+// other sources are a usage error.
+func TestIAMPolicy(t *testing.T) {
+	t.Parallel()
+	out, _, code, errLine := runCLI(t, "iam-policy", "aws", "--role-name", "DcgwScanReadOnly")
+	if code != exitClean {
+		t.Fatalf("exit %d (%s)", code, errLine)
+	}
+	var doc struct {
+		Statement []struct {
+			Action   []string
+			Resource string
+		}
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("not a policy document: %v\n%s", err, out)
+	}
+	if len(doc.Statement) != 3 || !strings.Contains(string(out), `"ec2:DescribeVpcs"`) ||
+		doc.Statement[2].Resource != "arn:*:iam::*:role/DcgwScanReadOnly" {
+		t.Errorf("unexpected policy:\n%s", out)
+	}
+	for _, st := range doc.Statement {
+		for _, a := range st.Action {
+			_, op, _ := strings.Cut(a, ":")
+			if op != "AssumeRole" && !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "List") &&
+				!strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "Search") {
+				t.Errorf("action %s is not a read", a)
+			}
+		}
+	}
+	if _, _, code, _ := runCLI(t, "iam-policy", "azure"); code != exitUsage {
+		t.Errorf("iam-policy azure: exit %d, want 2", code)
+	}
+}

@@ -38,6 +38,20 @@ sources:
     # Public hostnames to resolve, besides the Konnect custom domains.
     hostnames: []
       # - api.example.com
+  # AWS: credentials from the SDK's chain (environment, profile, SSO, instance role).
+  # dcgw-scan iam-policy aws prints the read-only policy the collector needs.
+  # aws:
+  #   profile: security-audit
+  #   # One account through a role, or every account of the organization (not both):
+  #   # role_arn: arn:aws:iam::123456789012:role/DcgwScanReadOnly
+  #   # org_role_name: DcgwScanReadOnly
+  #   regions: [us-east-1, eu-west-1]   # default: each account's enabled regions
+  #   concurrency: 128
+  # Azure: DefaultAzureCredential (environment, workload or managed identity, Azure CLI);
+  # the Reader role is enough.
+  # azure:
+  #   subscriptions: []                 # default: every subscription the credential lists
+  #   concurrency: 8
 
 # Without Konnect API access, declare the Konnect side here instead of sources.konnect
 # (not both), in the snapshot's shape (dcgw-scan schema). Rules that need what you do
@@ -81,6 +95,23 @@ upstream_subnets: []
 
 # Load balancers that front the gateway (empty: internet-facing ones targeting a data plane IP).
 edge_load_balancers: []
+
+# Private endpoints: principals besides Konnect's account a RAM share may name, and the
+# ports each resource configuration may expose (by id, name or Konnect domain; without an
+# entry, a range wider than one port is reported).
+# allowed_share_principals: []
+# endpoint_allowed_ports:
+#   rcfg-0123456789abcdef0: ["443"]
+
+# TLS policies reported as weak on edge listeners (the default lists the AWS, Azure and
+# Front Door policies that allow TLS 1.0 or 1.1), and the CDN domains accepted as your
+# public entry (default: CloudFront, Azure Front Door/CDN, Akamai, Fastly).
+# weak_tls_policies: [ELBSecurityPolicy-2016-08]
+# external_edges: [.cloudfront.net]
+
+# Your own severity for a rule, by id.
+# severities:
+#   DCGW-TLS-005: low
 
 # Directories of custom Rego rules, added to --policy.
 policy_dirs: []

@@ -45,8 +45,8 @@ const (
 	// on the network, so this is latency hiding, not CPU. AWS throttles per account and
 	// region, and one account-region has at most a unit per service (10), so at most
 	// that many of the 128 share a throttle. BenchmarkCollect, 50 ms per call: 4
-	// accounts × 4 regions (148 units) take 1.3–1.4× the critical path at 128; at 64
-	// units, 1.8×.
+	// accounts × 4 regions (148 units) take 1.3–1.5× the critical path at 128, 1.6–1.7×
+	// at 64, 1.3–1.45× at 256 (README, "Collection").
 	DefaultConcurrency = 128
 	// DefaultFanout is how many per-item calls one unit makes at once.
 	DefaultFanout = 8
