@@ -130,6 +130,7 @@ var estateCases = []estateCase{
 			"DCGW-CIDR-004 rtb-06a9f6c1cfb51c091",
 			"DCGW-DNS-001 Z04218573GH2KXWQ1BZ3N/partners.northwindtraders.com/CNAME",
 			"DCGW-DNS-002 partners.northwindtraders.com",
+			"DCGW-EP-003 rcfg-0d4e6f8a0b2c4d6e8",
 			"DCGW-FW-001 sg-0a3584539793c14c6",
 			"DCGW-FW-002 sg-042343552e285ab6a",
 			"DCGW-FW-002 sg-098d0ecab3f4e4eec",
@@ -138,6 +139,7 @@ var estateCases = []estateCase{
 			"DCGW-FW-005 sg-0123a4b5c6d7e8f90",
 			"DCGW-HUB-001 tgw-0c5e8a1f3b7d92e46",
 			"DCGW-HUB-003 tgw-rtb-0ecbfa3ad1cf2dc43",
+			"DCGW-TLS-002 arn:aws:elasticloadbalancing:us-east-2:384920175563:loadbalancer/app/api-edge/50dc6c495c0c9188",
 		},
 	},
 }
