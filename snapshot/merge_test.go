@@ -36,3 +36,21 @@ func TestMergeFilterDedupe(t *testing.T) {
 		t.Errorf("merged snapshot (-want +got):\n%s", d)
 	}
 }
+
+func TestScopeFailNote(t *testing.T) {
+	s := Scope{Status: ScopeOK}
+	s.Note("other", "list", "a value left out")
+	if s.Status != ScopePartial {
+		t.Errorf("after Note: %s, want partial", s.Status)
+	}
+	s.Fail("truncated", "search", "more routes")
+	if s.Status != ScopePartial {
+		t.Errorf("after a truncated Fail: %s, want partial", s.Status)
+	}
+	s.Fail("denied", "describe", "not authorized")
+	s.Note("other", "list", "another")
+	s.Fail("truncated", "search", "again")
+	if s.Status != ScopeFailed || len(s.Errors) != 5 {
+		t.Errorf("after a denied Fail: %s with %d errors, want failed with 5", s.Status, len(s.Errors))
+	}
+}

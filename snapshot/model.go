@@ -618,6 +618,27 @@ type ScopeError struct {
 	Message   string `json:"message" jsonschema:"required"`
 }
 
+// Fail records an error of operation on s: a truncated answer (class truncated) makes
+// an ok scope partial, anything else fails it.
+func (s *Scope) Fail(class, operation, msg string) {
+	s.Errors = append(s.Errors, ScopeError{Class: class, Operation: operation, Message: msg})
+	switch {
+	case class == "truncated" && s.Status == ScopeOK:
+		s.Status = ScopePartial
+	case class != "truncated":
+		s.Status = ScopeFailed
+	}
+}
+
+// Note records a gap in an answer that otherwise worked (a value that does not parse,
+// an unknown kind, left out): an ok scope becomes partial.
+func (s *Scope) Note(class, operation, msg string) {
+	s.Errors = append(s.Errors, ScopeError{Class: class, Operation: operation, Message: msg})
+	if s.Status == ScopeOK {
+		s.Status = ScopePartial
+	}
+}
+
 // Incomplete reports whether the scope did not fully succeed (failed, partial, or a
 // status this build does not know: anything but ok fails closed).
 func (s Scope) Incomplete() bool { return s.Status != ScopeOK }

@@ -64,16 +64,9 @@ func (u *unit) add(f func(out *snapshot.Snapshot)) {
 // answer) with the error's class. The unit goes on with what it can still read, but a
 // failed scope is never taken as complete.
 func (u *unit) fail(operation string, err error) {
-	class := classify(err)
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.scope.Errors = append(u.scope.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: message(err)})
-	switch {
-	case class == "truncated" && u.scope.Status == snapshot.ScopeOK:
-		u.scope.Status = snapshot.ScopePartial
-	case class != "truncated":
-		u.scope.Status = snapshot.ScopeFailed
-	}
+	u.scope.Fail(classify(err), operation, message(err))
 }
 
 // partial records a gap in the data itself (a truncated answer, a value that does not
@@ -81,10 +74,7 @@ func (u *unit) fail(operation string, err error) {
 func (u *unit) partial(operation, class, msg string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.scope.Errors = append(u.scope.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: msg})
-	if u.scope.Status == snapshot.ScopeOK {
-		u.scope.Status = snapshot.ScopePartial
-	}
+	u.scope.Note(class, operation, msg)
 }
 
 // forEach runs f for i in [0, n) with at most u.fanout at once, each with a context

@@ -18,6 +18,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
 	"golang.org/x/sync/errgroup"
@@ -229,25 +230,40 @@ func (c *Collector) subscriptions(ctx context.Context) ([]string, *snapshot.Scop
 		return nil, &s
 	}
 	var subs []string
-	pager := client.NewListPager(nil)
+	ok := eachItem(ctx, &s, "list subscriptions", client.NewListPager(nil),
+		func(p armsubscriptions.ClientListResponse) []*armsubscriptions.Subscription { return p.Value },
+		func(sub *armsubscriptions.Subscription) {
+			// Disabled and deleted subscriptions answer nothing.
+			if sub.SubscriptionID == nil || sub.State != nil &&
+				(*sub.State == armsubscriptions.SubscriptionStateDisabled || *sub.State == armsubscriptions.SubscriptionStateDeleted) {
+				return
+			}
+			subs = append(subs, strings.ToLower(*sub.SubscriptionID))
+		})
+	if !ok {
+		return nil, &s
+	}
+	return sortedSet(subs), &s
+}
+
+// eachItem pages through pager and calls each for every non-nil item of every page
+// (items picks them out of a page). A page that fails is recorded on s under op and
+// ends the listing, and eachItem reports false; what was read before it is kept, and
+// the scope says the listing is incomplete.
+func eachItem[P, T any](ctx context.Context, s *snapshot.Scope, op string, pager *runtime.Pager[P], items func(P) []*T, each func(*T)) bool {
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
 		if err != nil {
-			record(&s, "list subscriptions", err)
-			return nil, &s
+			record(s, op, err)
+			return false
 		}
-		for _, sub := range page.Value {
-			if sub == nil || sub.SubscriptionID == nil {
-				continue
+		for _, it := range items(page) {
+			if it != nil {
+				each(it)
 			}
-			// Disabled and deleted subscriptions answer nothing.
-			if sub.State != nil && (*sub.State == armsubscriptions.SubscriptionStateDisabled || *sub.State == armsubscriptions.SubscriptionStateDeleted) {
-				continue
-			}
-			subs = append(subs, strings.ToLower(*sub.SubscriptionID))
 		}
 	}
-	return sortedSet(subs), &s
+	return true
 }
 
 // record adds err to s and fails it. A resource provider that is not registered in the
@@ -255,19 +271,11 @@ func (c *Collector) subscriptions(ctx context.Context) ([]string, *snapshot.Scop
 // scope stays ok and the error is kept as "disabled" for the record.
 func record(s *snapshot.Scope, operation string, err error) {
 	class := classify(err)
-	s.Errors = append(s.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: message(class, operation, err)})
 	if class == "disabled" {
+		s.Errors = append(s.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: message(class, operation, err)})
 		return
 	}
-	s.Status = snapshot.ScopeFailed
-}
-
-// note makes s partial for something left out of a listing that otherwise worked.
-func note(s *snapshot.Scope, operation, class, msg string) {
-	s.Errors = append(s.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: msg})
-	if s.Status == snapshot.ScopeOK {
-		s.Status = snapshot.ScopePartial
-	}
+	s.Fail(class, operation, message(class, operation, err))
 }
 
 // classify maps an error to a snapshot.ScopeError class.

@@ -21,16 +21,11 @@ func (u *unit) dnsZones() error {
 		return err
 	}
 	var listed []snapshot.DNSZone
-	pager := zones.NewListPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, "list DNS zones", err)
-			return nil
-		}
-		for _, z := range page.Value {
-			if z == nil || z.ID == nil {
-				continue
+	ok := eachItem(u.ctx, &u.scope, "list DNS zones", zones.NewListPager(nil),
+		func(p armdns.ZonesClientListResponse) []*armdns.Zone { return p.Value },
+		func(z *armdns.Zone) {
+			if z.ID == nil {
+				return
 			}
 			zone := snapshot.DNSZone{Entity: u.entity(z.ID, z.Name, nil, z.Tags), DNSName: normName(deref(z.Name))}
 			if p := z.Properties; p != nil {
@@ -44,21 +39,18 @@ func (u *unit) dnsZones() error {
 				zone.NetworkIDs = sortedSet(nets)
 			}
 			listed = append(listed, zone)
-		}
+		})
+	if !ok {
+		return nil
 	}
 	u.out.DNSZones = listed
 	for _, zone := range listed {
 		op := "list record sets of DNS zone " + zone.DNSName
-		pager := records.NewListAllByDNSZonePager(resourceGroupOf(zone.ID), zone.Name, nil)
-		for pager.More() {
-			page, err := pager.NextPage(u.ctx)
-			if err != nil {
-				record(&u.scope, op, err)
-				break
-			}
-			for _, rs := range page.Value {
-				if rs == nil || rs.ID == nil || rs.Properties == nil {
-					continue
+		eachItem(u.ctx, &u.scope, op, records.NewListAllByDNSZonePager(resourceGroupOf(zone.ID), zone.Name, nil),
+			func(p armdns.RecordSetsClientListAllByDNSZoneResponse) []*armdns.RecordSet { return p.Value },
+			func(rs *armdns.RecordSet) {
+				if rs.ID == nil || rs.Properties == nil {
+					return
 				}
 				p := rs.Properties
 				rec := dnsRecord{
@@ -83,8 +75,7 @@ func (u *unit) dnsZones() error {
 				if r, ok := u.dnsRecord(&zone, rec); ok {
 					u.out.DNSRecords = append(u.out.DNSRecords, r)
 				}
-			}
-		}
+			})
 	}
 	return nil
 }
@@ -105,56 +96,43 @@ func (u *unit) privateDNSZones() error {
 		return err
 	}
 	var listed []snapshot.DNSZone
-	pager := zones.NewListPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, "list private DNS zones", err)
-			return nil
-		}
-		for _, z := range page.Value {
-			if z == nil || z.ID == nil {
-				continue
+	ok := eachItem(u.ctx, &u.scope, "list private DNS zones", zones.NewListPager(nil),
+		func(p armprivatedns.PrivateZonesClientListResponse) []*armprivatedns.PrivateZone { return p.Value },
+		func(z *armprivatedns.PrivateZone) {
+			if z.ID != nil {
+				listed = append(listed, snapshot.DNSZone{Entity: u.entity(z.ID, z.Name, nil, z.Tags), DNSName: normName(deref(z.Name)), Private: true})
 			}
-			listed = append(listed, snapshot.DNSZone{Entity: u.entity(z.ID, z.Name, nil, z.Tags), DNSName: normName(deref(z.Name)), Private: true})
-		}
+		})
+	if !ok {
+		return nil
 	}
 	for i := range listed {
 		zone := &listed[i]
 		rg := resourceGroupOf(zone.ID)
 		op := "list virtual network links of private DNS zone " + zone.DNSName
-		lp := links.NewListPager(rg, zone.Name, nil)
-		for lp.More() {
-			page, err := lp.NextPage(u.ctx)
-			if err != nil {
-				record(&u.scope, op, err)
-				break
-			}
-			for _, l := range page.Value {
-				if l == nil || l.Properties == nil || l.Properties.VirtualNetwork == nil || l.Properties.VirtualNetwork.ID == nil {
-					continue
+		eachItem(u.ctx, &u.scope, op, links.NewListPager(rg, zone.Name, nil),
+			func(p armprivatedns.VirtualNetworkLinksClientListResponse) []*armprivatedns.VirtualNetworkLink {
+				return p.Value
+			},
+			func(l *armprivatedns.VirtualNetworkLink) {
+				if l.Properties == nil || l.Properties.VirtualNetwork == nil || l.Properties.VirtualNetwork.ID == nil {
+					return
 				}
 				if st := deref(l.Properties.VirtualNetworkLinkState); st != "" && st != armprivatedns.VirtualNetworkLinkStateCompleted {
-					continue
+					return
 				}
 				zone.NetworkIDs = append(zone.NetworkIDs, canonicalID(*l.Properties.VirtualNetwork.ID))
-			}
-		}
+			})
 		zone.NetworkIDs = sortedSet(zone.NetworkIDs)
 	}
 	u.out.DNSZones = listed
 	for _, zone := range listed {
 		op := "list record sets of private DNS zone " + zone.DNSName
-		rp := records.NewListPager(resourceGroupOf(zone.ID), zone.Name, nil)
-		for rp.More() {
-			page, err := rp.NextPage(u.ctx)
-			if err != nil {
-				record(&u.scope, op, err)
-				break
-			}
-			for _, rs := range page.Value {
-				if rs == nil || rs.ID == nil || rs.Properties == nil {
-					continue
+		eachItem(u.ctx, &u.scope, op, records.NewListPager(resourceGroupOf(zone.ID), zone.Name, nil),
+			func(p armprivatedns.RecordSetsClientListResponse) []*armprivatedns.RecordSet { return p.Value },
+			func(rs *armprivatedns.RecordSet) {
+				if rs.ID == nil || rs.Properties == nil {
+					return
 				}
 				p := rs.Properties
 				rec := dnsRecord{id: deref(rs.ID), name: deref(rs.Name), typ: deref(rs.Type), fqdn: deref(p.Fqdn), ttl: deref(p.TTL)}
@@ -174,8 +152,7 @@ func (u *unit) privateDNSZones() error {
 				if r, ok := u.dnsRecord(&zone, rec); ok {
 					u.out.DNSRecords = append(u.out.DNSRecords, r)
 				}
-			}
-		}
+			})
 	}
 	return nil
 }

@@ -21,20 +21,16 @@ func (u *unit) applicationGateways() error {
 	if err != nil {
 		return err
 	}
-	pager := client.NewListAllPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, op, err)
-			return nil
-		}
-		for _, g := range page.Value {
-			if g == nil || g.ID == nil {
-				continue
+	eachItem(u.ctx, &u.scope, op, client.NewListAllPager(nil),
+		func(p armnetwork.ApplicationGatewaysClientListAllResponse) []*armnetwork.ApplicationGateway {
+			return p.Value
+		},
+		func(g *armnetwork.ApplicationGateway) {
+			if g.ID == nil {
+				return
 			}
 			u.applicationGateway(g)
-		}
-	}
+		})
 	return nil
 }
 
@@ -240,23 +236,17 @@ func (u *unit) frontDoor() error {
 		return err
 	}
 	fd := frontDoorClients{endpoints, routes, groups, origins, policies}
-	pager := profiles.NewListPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, "list CDN profiles", err)
-			return nil
-		}
-		for _, pr := range page.Value {
-			if pr == nil || pr.ID == nil || pr.SKU == nil {
-				continue
+	eachItem(u.ctx, &u.scope, "list CDN profiles", profiles.NewListPager(nil),
+		func(p armcdn.ProfilesClientListResponse) []*armcdn.Profile { return p.Value },
+		func(pr *armcdn.Profile) {
+			if pr.ID == nil || pr.SKU == nil {
+				return
 			}
 			if sku := deref(pr.SKU.Name); sku != armcdn.SKUNameStandardAzureFrontDoor && sku != armcdn.SKUNamePremiumAzureFrontDoor {
-				continue
+				return
 			}
 			u.frontDoorProfile(fd, pr)
-		}
-	}
+		})
 	return nil
 }
 
@@ -275,20 +265,15 @@ func (u *unit) frontDoorProfile(fd frontDoorClients, pr *armcdn.Profile) {
 
 	// WAF policies by the endpoint or custom domain ids their associations cover.
 	waf := map[string]string{}
-	sp := fd.policies.NewListByProfilePager(rg, name, nil)
-	for sp.More() {
-		page, err := sp.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, "list security policies of "+where, err)
-			break
-		}
-		for _, pol := range page.Value {
-			if pol == nil || pol.Properties == nil {
-				continue
+	eachItem(u.ctx, &u.scope, "list security policies of "+where, fd.policies.NewListByProfilePager(rg, name, nil),
+		func(p armcdn.SecurityPoliciesClientListByProfileResponse) []*armcdn.SecurityPolicy { return p.Value },
+		func(pol *armcdn.SecurityPolicy) {
+			if pol.Properties == nil {
+				return
 			}
 			params, ok := pol.Properties.Parameters.(*armcdn.SecurityPolicyWebApplicationFirewallParameters)
 			if !ok || params.WafPolicy == nil || params.WafPolicy.ID == nil {
-				continue
+				return
 			}
 			for _, a := range params.Associations {
 				if a == nil {
@@ -300,61 +285,43 @@ func (u *unit) frontDoorProfile(fd frontDoorClients, pr *armcdn.Profile) {
 					}
 				}
 			}
-		}
-	}
+		})
 
 	// Origin groups and their origins.
 	tgs := map[string]*snapshot.TargetGroup{}
 	var order []string
-	gp := fd.groups.NewListByProfilePager(rg, name, nil)
-	for gp.More() {
-		page, err := gp.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, "list origin groups of "+where, err)
-			break
-		}
-		for _, g := range page.Value {
-			if g == nil || g.ID == nil {
-				continue
+	eachItem(u.ctx, &u.scope, "list origin groups of "+where, fd.groups.NewListByProfilePager(rg, name, nil),
+		func(p armcdn.AFDOriginGroupsClientListByProfileResponse) []*armcdn.AFDOriginGroup { return p.Value },
+		func(g *armcdn.AFDOriginGroup) {
+			if g.ID == nil {
+				return
 			}
 			tg := snapshot.TargetGroup{Entity: u.entity(g.ID, g.Name, nil, nil)}
 			tgs[strings.ToLower(tg.ID)] = &tg
 			order = append(order, strings.ToLower(tg.ID))
-		}
-	}
+		})
 	for _, k := range order {
 		tg := tgs[k]
 		op := "list origins of " + where + " origin group " + tg.Name
-		op2 := fd.origins.NewListByOriginGroupPager(rg, name, tg.Name, nil)
-		for op2.More() {
-			page, err := op2.NextPage(u.ctx)
-			if err != nil {
-				record(&u.scope, op, err)
-				break
-			}
-			for _, o := range page.Value {
-				if o == nil || o.Properties == nil || deref(o.Properties.HostName) == "" {
-					continue
+		eachItem(u.ctx, &u.scope, op, fd.origins.NewListByOriginGroupPager(rg, name, tg.Name, nil),
+			func(p armcdn.AFDOriginsClientListByOriginGroupResponse) []*armcdn.AFDOrigin { return p.Value },
+			func(o *armcdn.AFDOrigin) {
+				if o.Properties == nil || deref(o.Properties.HostName) == "" {
+					return
 				}
 				if deref(o.Properties.EnabledState) == armcdn.EnabledStateDisabled {
-					continue
+					return
 				}
 				host := normName(*o.Properties.HostName)
 				tg.Targets = append(tg.Targets, snapshot.Target{ID: host, Port: int(deref(o.Properties.HTTPSPort))})
-			}
-		}
+			})
 	}
 
-	ep := fd.endpoints.NewListByProfilePager(rg, name, nil)
-	for ep.More() {
-		page, err := ep.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, "list endpoints of "+where, err)
-			break
-		}
-		for _, e := range page.Value {
-			if e == nil || e.ID == nil {
-				continue
+	eachItem(u.ctx, &u.scope, "list endpoints of "+where, fd.endpoints.NewListByProfilePager(rg, name, nil),
+		func(p armcdn.AFDEndpointsClientListByProfileResponse) []*armcdn.AFDEndpoint { return p.Value },
+		func(e *armcdn.AFDEndpoint) {
+			if e.ID == nil {
+				return
 			}
 			lb := snapshot.LoadBalancer{Entity: u.entity(e.ID, e.Name, e.Location, e.Tags), Kind: "azure-front-door", Scheme: "internet-facing"}
 			if e.Properties != nil {
@@ -363,8 +330,7 @@ func (u *unit) frontDoorProfile(fd frontDoorClients, pr *armcdn.Profile) {
 			lb.WAFID = waf[strings.ToLower(lb.ID)]
 			u.frontDoorRoutes(fd, rg, name, deref(e.Name), &lb, tgs, waf)
 			u.out.LoadBalancers = append(u.out.LoadBalancers, lb)
-		}
-	}
+		})
 	for _, k := range order {
 		tg := tgs[k]
 		tg.LoadBalancerIDs = sortedSet(tg.LoadBalancerIDs)
@@ -378,16 +344,11 @@ func (u *unit) frontDoorProfile(fd frontDoorClients, pr *armcdn.Profile) {
 // plain HTTP without redirecting it, else HTTPS).
 func (u *unit) frontDoorRoutes(fd frontDoorClients, rg, profile, endpoint string, lb *snapshot.LoadBalancer, tgs map[string]*snapshot.TargetGroup, waf map[string]string) {
 	op := fmt.Sprintf("list routes of Front Door endpoint %s", endpoint)
-	rp := fd.routes.NewListByEndpointPager(rg, profile, endpoint, nil)
-	for rp.More() {
-		page, err := rp.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, op, err)
-			return
-		}
-		for _, r := range page.Value {
-			if r == nil || r.Properties == nil || deref(r.Properties.EnabledState) == armcdn.EnabledStateDisabled {
-				continue
+	eachItem(u.ctx, &u.scope, op, fd.routes.NewListByEndpointPager(rg, profile, endpoint, nil),
+		func(p armcdn.RoutesClientListByEndpointResponse) []*armcdn.Route { return p.Value },
+		func(r *armcdn.Route) {
+			if r.Properties == nil || deref(r.Properties.EnabledState) == armcdn.EnabledStateDisabled {
+				return
 			}
 			p := r.Properties
 			var group string
@@ -426,7 +387,7 @@ func (u *unit) frontDoorRoutes(fd frontDoorClients, rg, profile, endpoint string
 			}
 			tg := tgs[strings.ToLower(group)]
 			if tg == nil {
-				continue
+				return
 			}
 			lb.TargetGroupIDs = sortedSet(append(lb.TargetGroupIDs, tg.ID))
 			tg.LoadBalancerIDs = append(tg.LoadBalancerIDs, lb.ID)
@@ -446,6 +407,5 @@ func (u *unit) frontDoorRoutes(fd frontDoorClients, rg, profile, endpoint string
 					tg.Port = 80
 				}
 			}
-		}
-	}
+		})
 }

@@ -18,20 +18,14 @@ func (u *unit) virtualNetworks() error {
 	if err != nil {
 		return err
 	}
-	pager := client.NewListAllPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, op, err)
-			return nil
-		}
-		for _, v := range page.Value {
-			if v == nil || v.ID == nil {
-				continue
+	eachItem(u.ctx, &u.scope, op, client.NewListAllPager(nil),
+		func(p armnetwork.VirtualNetworksClientListAllResponse) []*armnetwork.VirtualNetwork { return p.Value },
+		func(v *armnetwork.VirtualNetwork) {
+			if v.ID == nil {
+				return
 			}
 			u.vnet(op, v)
-		}
-	}
+		})
 	return nil
 }
 
@@ -119,7 +113,7 @@ func (u *unit) prefixes(op, what string, vals []string) []string {
 	for _, v := range vals {
 		pf, err := netip.ParsePrefix(v)
 		if err != nil {
-			note(&u.scope, op, "other", fmt.Sprintf("%s %q does not parse; left out", what, v))
+			u.scope.Note("other", op, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		out = append(out, pf.String())
@@ -134,7 +128,7 @@ func (u *unit) addrs(op, what string, vals []string) []string {
 	for _, v := range vals {
 		a, err := netip.ParseAddr(v)
 		if err != nil {
-			note(&u.scope, op, "other", fmt.Sprintf("%s %q does not parse; left out", what, v))
+			u.scope.Note("other", op, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		out = append(out, a.Unmap().String())
@@ -150,16 +144,11 @@ func (u *unit) routeTables() error {
 	if err != nil {
 		return err
 	}
-	pager := client.NewListAllPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, op, err)
-			return nil
-		}
-		for _, t := range page.Value {
-			if t == nil || t.ID == nil {
-				continue
+	eachItem(u.ctx, &u.scope, op, client.NewListAllPager(nil),
+		func(p armnetwork.RouteTablesClientListAllResponse) []*armnetwork.RouteTable { return p.Value },
+		func(t *armnetwork.RouteTable) {
+			if t.ID == nil {
+				return
 			}
 			rt := snapshot.RouteTable{Entity: u.entity(t.ID, t.Name, t.Location, t.Tags)}
 			if p := t.Properties; p != nil {
@@ -179,8 +168,7 @@ func (u *unit) routeTables() error {
 				rt.NetworkID = parentID(rt.SubnetIDs[0])
 			}
 			u.out.RouteTables = append(u.out.RouteTables, rt)
-		}
-	}
+		})
 	return nil
 }
 
@@ -194,7 +182,7 @@ func (u *unit) route(op, tableID string, r *armnetwork.Route) (snapshot.Route, b
 	pf, err := netip.ParsePrefix(dest)
 	if err != nil {
 		// A service tag destination (e.g. "AzureCloud") has no CIDR in the model.
-		note(&u.scope, op, "other", fmt.Sprintf("route table %s route %s: destination %q is not a CIDR (service tag routes are not modelled); left out", tableID, deref(r.Name), dest))
+		u.scope.Note("other", op, fmt.Sprintf("route table %s route %s: destination %q is not a CIDR (service tag routes are not modelled); left out", tableID, deref(r.Name), dest))
 		return snapshot.Route{}, false
 	}
 	route := snapshot.Route{Destination: pf.String(), State: "active", Origin: "static"}
@@ -287,7 +275,7 @@ func addSystemRoutes(s *snapshot.Snapshot, units []*unit) {
 		if sc.Provider != providerAzure || sc.Service != ServiceRouteTables || len(missing[sc.Account]) == 0 {
 			continue
 		}
-		note(sc, "list virtual networks", "other", fmt.Sprintf(
+		sc.Note("other", "list virtual networks", fmt.Sprintf(
 			"the virtual networks of route tables %s could not be read, so their system routes (VNet, peerings) are missing",
 			strings.Join(sortedSet(missing[sc.Account]), ", ")))
 	}

@@ -19,20 +19,14 @@ func (u *unit) securityGroups() error {
 	if err != nil {
 		return err
 	}
-	pager := client.NewListAllPager(nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, op, err)
-			return nil
-		}
-		for _, g := range page.Value {
-			if g == nil || g.ID == nil {
-				continue
+	eachItem(u.ctx, &u.scope, op, client.NewListAllPager(nil),
+		func(p armnetwork.SecurityGroupsClientListAllResponse) []*armnetwork.SecurityGroup { return p.Value },
+		func(g *armnetwork.SecurityGroup) {
+			if g.ID == nil {
+				return
 			}
 			u.out.Firewalls = append(u.out.Firewalls, u.nsg(op, g))
-		}
-	}
+		})
 	return nil
 }
 
@@ -95,7 +89,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	case armnetwork.SecurityRuleDirectionOutbound:
 		rule.Direction = "egress"
 	default:
-		note(&u.scope, op, "other", fmt.Sprintf("%s: unknown direction %q; left out", where, deref(p.Direction)))
+		u.scope.Note("other", op, fmt.Sprintf("%s: unknown direction %q; left out", where, deref(p.Direction)))
 		return snapshot.FirewallRule{}, false
 	}
 	switch deref(p.Access) {
@@ -104,7 +98,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	case armnetwork.SecurityRuleAccessDeny:
 		rule.Action = "deny"
 	default:
-		note(&u.scope, op, "other", fmt.Sprintf("%s: unknown access %q; left out", where, deref(p.Access)))
+		u.scope.Note("other", op, fmt.Sprintf("%s: unknown access %q; left out", where, deref(p.Access)))
 		return snapshot.FirewallRule{}, false
 	}
 	if rule.ID == "" {
@@ -113,7 +107,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	for _, pr := range append(derefs([]*string{p.DestinationPortRange}), derefs(p.DestinationPortRanges)...) {
 		rng, ok := portRange(pr)
 		if !ok {
-			note(&u.scope, op, "other", fmt.Sprintf("%s: destination port range %q does not parse; rule left out", where, pr))
+			u.scope.Note("other", op, fmt.Sprintf("%s: destination port range %q does not parse; rule left out", where, pr))
 			return snapshot.FirewallRule{}, false
 		}
 		rule.Ports = append(rule.Ports, rng)

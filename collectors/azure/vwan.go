@@ -27,20 +27,16 @@ func (u *unit) virtualWANs() error {
 	if err != nil {
 		return err
 	}
-	pager := hubs.NewListPager(nil)
 	var listed []snapshot.Hub
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, "list virtual hubs", err)
-			return nil
-		}
-		for _, h := range page.Value {
-			if h == nil || h.ID == nil {
-				continue
+	ok := eachItem(u.ctx, &u.scope, "list virtual hubs", hubs.NewListPager(nil),
+		func(p armnetwork.VirtualHubsClientListResponse) []*armnetwork.VirtualHub { return p.Value },
+		func(h *armnetwork.VirtualHub) {
+			if h.ID != nil {
+				listed = append(listed, u.hub(h))
 			}
-			listed = append(listed, u.hub(h))
-		}
+		})
+	if !ok {
+		return nil
 	}
 	u.out.Hubs = listed
 	for _, h := range listed {
@@ -66,16 +62,11 @@ func (u *unit) hub(h *armnetwork.VirtualHub) snapshot.Hub {
 
 func (u *unit) hubRouteTables(client *armnetwork.HubRouteTablesClient, hub snapshot.Hub, rg string) {
 	op := "list hub route tables of " + hub.Name
-	pager := client.NewListPager(rg, hub.Name, nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, op, err)
-			return
-		}
-		for _, t := range page.Value {
-			if t == nil || t.ID == nil {
-				continue
+	eachItem(u.ctx, &u.scope, op, client.NewListPager(rg, hub.Name, nil),
+		func(p armnetwork.HubRouteTablesClientListResponse) []*armnetwork.HubRouteTable { return p.Value },
+		func(t *armnetwork.HubRouteTable) {
+			if t.ID == nil {
+				return
 			}
 			rt := snapshot.HubRouteTable{Entity: u.entity(t.ID, t.Name, nil, nil), HubID: hub.ID}
 			rt.Region = hub.Region
@@ -89,8 +80,7 @@ func (u *unit) hubRouteTables(client *armnetwork.HubRouteTablesClient, hub snaps
 				}
 			}
 			u.out.HubRouteTables = append(u.out.HubRouteTables, rt)
-		}
-	}
+		})
 }
 
 // hubRoutes maps one static hub route (one per destination CIDR). Routes learned by
@@ -108,7 +98,7 @@ func (u *unit) hubRoutes(op, tableID string, r *armnetwork.HubRoute) []snapshot.
 	for _, d := range derefs(r.Destinations) {
 		pf, err := netip.ParsePrefix(d)
 		if err != nil {
-			note(&u.scope, op, "other", fmt.Sprintf("hub route table %s route %s: destination %q (type %s) is not a CIDR; left out", tableID, deref(r.Name), d, deref(r.DestinationType)))
+			u.scope.Note("other", op, fmt.Sprintf("hub route table %s route %s: destination %q (type %s) is not a CIDR; left out", tableID, deref(r.Name), d, deref(r.DestinationType)))
 			continue
 		}
 		out = append(out, snapshot.HubRoute{Destination: pf.String(), AttachmentIDs: hops, Type: "static", State: "active"})
@@ -118,20 +108,16 @@ func (u *unit) hubRoutes(op, tableID string, r *armnetwork.HubRoute) []snapshot.
 
 func (u *unit) hubConnections(client *armnetwork.HubVirtualNetworkConnectionsClient, hub snapshot.Hub, rg string) {
 	op := "list hub virtual network connections of " + hub.Name
-	pager := client.NewListPager(rg, hub.Name, nil)
-	for pager.More() {
-		page, err := pager.NextPage(u.ctx)
-		if err != nil {
-			record(&u.scope, op, err)
-			return
-		}
-		for _, c := range page.Value {
-			if c == nil || c.ID == nil {
-				continue
+	eachItem(u.ctx, &u.scope, op, client.NewListPager(rg, hub.Name, nil),
+		func(p armnetwork.HubVirtualNetworkConnectionsClientListResponse) []*armnetwork.HubVirtualNetworkConnection {
+			return p.Value
+		},
+		func(c *armnetwork.HubVirtualNetworkConnection) {
+			if c.ID == nil {
+				return
 			}
 			u.out.HubAttachments = append(u.out.HubAttachments, u.hubConnection(hub, c))
-		}
-	}
+		})
 }
 
 // hubConnection maps a hub virtual network connection with its routing configuration.

@@ -117,22 +117,7 @@ func record(s *snapshot.Scope, operation string, err error) {
 	case class == "denied":
 		msg = roleHint(operation) + ": " + msg
 	}
-	s.Errors = append(s.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: msg})
-	switch {
-	case class == "truncated" && s.Status == snapshot.ScopeOK:
-		s.Status = snapshot.ScopePartial
-	case class != "truncated":
-		s.Status = snapshot.ScopeFailed
-	}
-}
-
-// note makes s partial for a problem in the data itself (an unknown kind, a value
-// that does not parse) that left something out.
-func note(s *snapshot.Scope, operation, class, msg string) {
-	s.Errors = append(s.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: msg})
-	if s.Status == snapshot.ScopeOK {
-		s.Status = snapshot.ScopePartial
-	}
+	s.Fail(class, operation, msg)
 }
 
 // classify maps an error to a snapshot.ScopeError class.
@@ -226,12 +211,12 @@ func (c *Collector) networks(ctx context.Context) ([]snapshot.KonnectNetwork, sn
 			}
 		}
 		if provider == "" {
-			note(&s, "list networks", "not-found", fmt.Sprintf(
+			s.Note("not-found", "list networks", fmt.Sprintf(
 				"network %s (%s): provider account %s not found, so its provider is unknown; network left out", n.Name, n.ID, n.ProviderAccountID))
 			continue
 		}
 		if _, err := netip.ParsePrefix(n.CIDRBlock); err != nil {
-			note(&s, "list networks", "other", fmt.Sprintf("network %s (%s): cidr_block %q does not parse; network left out", n.Name, n.ID, n.CIDRBlock))
+			s.Note("other", "list networks", fmt.Sprintf("network %s (%s): cidr_block %q does not parse; network left out", n.Name, n.ID, n.CIDRBlock))
 			continue
 		}
 		kn := snapshot.KonnectNetwork{
@@ -269,7 +254,7 @@ func ips(s *snapshot.Scope, operation, what string, vals []string) []string {
 	for _, v := range vals {
 		a, err := netip.ParseAddr(strings.TrimSpace(v))
 		if err != nil {
-			note(s, operation, "other", fmt.Sprintf("%s %q does not parse; left out", what, v))
+			s.Note("other", operation, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		addrs = append(addrs, a.Unmap())
@@ -289,7 +274,7 @@ func cidrs(s *snapshot.Scope, operation, what string, vals []string) []string {
 	var out []string
 	for _, v := range vals {
 		if _, err := netip.ParsePrefix(strings.TrimSpace(v)); err != nil {
-			note(s, operation, "other", fmt.Sprintf("%s %q does not parse; left out", what, v))
+			s.Note("other", operation, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		out = append(out, strings.TrimSpace(v))
@@ -370,7 +355,7 @@ func attachment(s *snapshot.Scope, t TransitGateway) (snapshot.KonnectAttachment
 	const op = "list transit gateways"
 	var cfg attachmentConfig
 	if err := json.Unmarshal(t.Config, &cfg); err != nil || cfg.Kind == "" {
-		note(s, op, "other", fmt.Sprintf("attachment %s (%s): no readable transit_gateway_attachment_config.kind; left out", t.Name, t.ID))
+		s.Note("other", op, fmt.Sprintf("attachment %s (%s): no readable transit_gateway_attachment_config.kind; left out", t.Name, t.ID))
 		return snapshot.KonnectAttachment{}, false
 	}
 	where := fmt.Sprintf("attachment %s (%s)", t.Name, t.ID)
@@ -414,7 +399,7 @@ func attachment(s *snapshot.Scope, t TransitGateway) (snapshot.KonnectAttachment
 			a.NetworkID = "projects/" + cfg.PeerProjectID + "/global/networks/" + cfg.PeerVPCName
 		}
 	default:
-		note(s, op, "other", fmt.Sprintf("%s: unknown kind %q; left out", where, cfg.Kind))
+		s.Note("other", op, fmt.Sprintf("%s: unknown kind %q; left out", where, cfg.Kind))
 		return snapshot.KonnectAttachment{}, false
 	}
 	return a, true
@@ -432,7 +417,7 @@ func privateDNS(s *snapshot.Scope, d PrivateDNS) (snapshot.KonnectPrivateDNS, bo
 	const op = "list private DNS"
 	var cfg privateDNSConfig
 	if err := json.Unmarshal(d.Config, &cfg); err != nil || cfg.Kind == "" {
-		note(s, op, "other", fmt.Sprintf("private DNS %s (%s): no readable private_dns_attachment_config.kind; left out", d.Name, d.ID))
+		s.Note("other", op, fmt.Sprintf("private DNS %s (%s): no readable private_dns_attachment_config.kind; left out", d.Name, d.ID))
 		return snapshot.KonnectPrivateDNS{}, false
 	}
 	where := fmt.Sprintf("private DNS %s (%s)", d.Name, d.ID)
