@@ -43,6 +43,10 @@ type Params struct {
 	// distribution: a public name that reaches one is at an edge. The default lists CDN
 	// services' domains; a config that sets it replaces the list.
 	ExternalEdges []string `json:"external_edges" yaml:"external_edges"`
+	// AzureDefaultKonnectCIDR is the range a Konnect network on Azure takes unless told
+	// otherwise; DCGW-CIDR-008 checks VNets against it when the snapshot has no Azure
+	// Konnect network yet (planning a peering).
+	AzureDefaultKonnectCIDR string `json:"azure_default_konnect_cidr" yaml:"azure_default_konnect_cidr"`
 	// Custom is free-form data for custom rules, at data.config.custom.
 	Custom map[string]any `json:"custom,omitempty" yaml:"custom"`
 }
@@ -119,6 +123,11 @@ func (p Params) Validate() error {
 	for i, c := range p.AllowedSourceRanges {
 		if _, err := netip.ParsePrefix(c); err != nil {
 			errs = append(errs, fmt.Errorf("allowed_source_ranges[%d]: %q is not a CIDR", i, c))
+		}
+	}
+	if p.AzureDefaultKonnectCIDR != "" {
+		if pf, err := netip.ParsePrefix(p.AzureDefaultKonnectCIDR); err != nil || !pf.Addr().Is4() {
+			errs = append(errs, fmt.Errorf("azure_default_konnect_cidr: %q is not an IPv4 CIDR", p.AzureDefaultKonnectCIDR))
 		}
 	}
 	for i, d := range p.KongDomains {

@@ -2,8 +2,8 @@
 # title: Azure VNet overlaps the Konnect Azure network range
 # description: >-
 #   An Azure VNet uses addresses of the Konnect network's CIDR on Azure (the CIDR of
-#   each Azure Dedicated Cloud Gateway network in the snapshot; Konnect's default
-#   10.0.0.0/16 when there is none). Azure refuses to peer VNets whose address spaces
+#   each Azure Dedicated Cloud Gateway network in the snapshot; when there is none,
+#   azure_default_konnect_cidr, Konnect's default 10.0.0.0/16). Azure refuses to peer VNets whose address spaces
 #   overlap, so this VNet can never be peered with Kong, and a hub cannot route to it.
 #   VNets already connected to Kong are left to DCGW-CIDR-001, which reports the same
 #   overlap as critical.
@@ -26,17 +26,15 @@ package dcgw.cidr.azure_kong_range
 import data.dcgw.lib.netaddr
 import data.dcgw.lib.topology
 
-# Konnect's default CIDR for an Azure network
-# (https://developer.konghq.com/dedicated-cloud-gateways/azure-peering/).
-default_cidr := "10.0.0.0/16"
-
 # kong_ranges are the [konnect network id, cidr] of the Azure Konnect networks, or the
 # default range (with no network id) when the snapshot has none.
 kong_ranges := {[n.id, n.cidr] | some n in input.konnect.networks; n.provider == "azure"}
 
 ranges := kong_ranges if count(kong_ranges) > 0
 
-else := {["", default_cidr]}
+else := {["", data.config.azure_default_konnect_cidr]} if data.config.azure_default_konnect_cidr != ""
+
+else := set()
 
 deny contains f if {
 	some n in input.networks

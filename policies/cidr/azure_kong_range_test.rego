@@ -31,6 +31,17 @@ test_default_range_without_azure_network if {
 	findings({"konnect": {"networks": [aws]}, "networks": [vnet("a", ["10.0.8.0/21"]), vnet("b", ["10.9.0.0/16"])]}) == {["a", "10.0.0.0/16"]}
 }
 
+# azure_default_konnect_cidr sets the planned range; empty turns the planning check off.
+test_configured_default_range if {
+	snap := {"networks": [vnet("a", ["10.0.8.0/21"]), vnet("b", ["172.20.1.0/24"])]}
+	got := {[f.resource, f.key] | some f in azure_kong_range.deny} with input as snap
+		with data.config as object.union(fixtures.config, {"azure_default_konnect_cidr": "172.20.0.0/16"})
+	got == {["b", "172.20.0.0/16"]}
+	none := {f | some f in azure_kong_range.deny} with input as snap
+		with data.config as object.union(fixtures.config, {"azure_default_konnect_cidr": ""})
+	none == set()
+}
+
 # A VNet peered with Kong is DCGW-CIDR-001's (critical): not reported twice.
 test_connected_vnet_left_to_cidr_001 if {
 	snap := {

@@ -16,4 +16,5 @@ config := {
 	],
 	"upstream_subnets": [],
 	"edge_load_balancers": [],
+	"azure_default_konnect_cidr": "10.0.0.0/16",
 }
