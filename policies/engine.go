@@ -195,6 +195,7 @@ func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
 type Input struct {
 	value  ast.Value
 	scopes []snapshot.Scope
+	facts  estateFacts
 	locs   map[string]location
 }
 
@@ -211,7 +212,7 @@ func newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
 	if snap == nil {
 		return nil, errors.New("evaluate: no snapshot")
 	}
-	in := &Input{scopes: slices.Clone(snap.Scopes), locs: locations(snap)}
+	in := &Input{scopes: slices.Clone(snap.Scopes), facts: estateOf(snap), locs: locations(snap)}
 	value, err := inputValue(snap, consume)
 	if err != nil {
 		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
@@ -259,7 +260,7 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 	res := &Result{
 		Rules:            e.Rules(),
 		Findings:         []Finding{},
-		NotEvaluated:     notEvaluated(e.rules, in.scopes),
+		NotEvaluated:     notEvaluated(e.rules, in.scopes, in.facts),
 		IncompleteScopes: incompleteScopes(in.scopes),
 	}
 	for _, fs := range perRule {

@@ -658,7 +658,7 @@ func TestNotEvaluated(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if diff := cmp.Diff(tc.want, notEvaluated(rules, tc.scopes)); diff != "" {
+			if diff := cmp.Diff(tc.want, notEvaluated(rules, tc.scopes, estateFacts{})); diff != "" {
 				t.Errorf("notEvaluated mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -834,5 +834,65 @@ func TestSeverityOverrides(t *testing.T) {
 	want := "severities: DCGW-CIDR-900: \"severe\" is not a severity (critical, high, medium, low or info)\nseverities: \"DCGW-HUB-999\" names no rule that is loaded and enabled"
 	if err == nil || err.Error() != want {
 		t.Errorf("New error = %v, want %q", err, want)
+	}
+}
+
+// TestNotEvaluatedKongSide checks the estate facts: a cloud Kong's networks are on
+// takes part without a scope of its own, and Kong's hubs need their route tables (or
+// the hub itself) collected.
+func TestNotEvaluatedKongSide(t *testing.T) {
+	t.Parallel()
+	hubRules := []Rule{
+		{ID: "R-TABLES", Providers: []string{"aws"}, Inputs: []string{"hub_route_tables"}},
+		{ID: "R-HUBS", Providers: []string{"aws"}, Inputs: []string{"hubs"}},
+		{ID: "R-NETS", Providers: []string{"aws"}, Inputs: []string{"networks"}},
+	}
+	kong := snapshot.Konnect{Networks: []snapshot.KonnectNetwork{{
+		Entity: snapshot.Entity{ID: "kn", Provider: "aws"}, CIDR: "10.40.0.0/16",
+		Attachments: []snapshot.KonnectAttachment{{ID: "att", Kind: snapshot.AttachAWSTransitGateway, HubID: "tgw-1"}},
+	}}}
+	kongScope := snapshot.Scope{Provider: "konnect", Region: "global", Service: "cloud-gateways", Status: snapshot.ScopeOK, Collections: []string{"konnect.networks"}}
+	ec2 := func(account string, cols ...string) snapshot.Scope {
+		return snapshot.Scope{Provider: "aws", Account: account, Region: "us-east-1", Service: "ec2", Status: snapshot.ScopeOK, Collections: cols}
+	}
+	hub := snapshot.Hub{Entity: snapshot.Entity{ID: "tgw-1", Provider: "aws", Account: "222", Region: "us-east-1"}, Kind: "aws-transit-gateway"}
+	const tablesWhy = "the route tables of Kong's hub tgw-1 were not collected: no scope of its owner 222 in us-east-1 read hub route tables (AWS shows a transit gateway's route tables only to its owner); scan that account"
+	tests := []struct {
+		name string
+		snap snapshot.Snapshot
+		want []NotEvaluated
+	}{
+		{
+			name: "Konnect only: the AWS side was never collected",
+			snap: snapshot.Snapshot{Konnect: kong, Scopes: []snapshot.Scope{kongScope}},
+			want: []NotEvaluated{
+				{RuleID: "R-HUBS", Scope: "aws:hub tgw-1", Reason: "Kong's hub tgw-1 (Konnect attachment att) is not in the snapshot: no scanned account and region holds it; scan its owner"},
+				{RuleID: "R-HUBS", Scope: "aws:hubs", Reason: "no aws scope in the snapshot collected hubs"},
+				{RuleID: "R-NETS", Scope: "aws:networks", Reason: "no aws scope in the snapshot collected networks"},
+				{RuleID: "R-TABLES", Scope: "aws:hub tgw-1", Reason: "Kong's hub tgw-1 (Konnect attachment att) is not in the snapshot: no scanned account and region holds it; scan its owner"},
+				{RuleID: "R-TABLES", Scope: "aws:hub_route_tables", Reason: "no aws scope in the snapshot collected hub_route_tables"},
+			},
+		},
+		{
+			name: "a spoke account's scan sees the shared TGW but not its tables",
+			snap: snapshot.Snapshot{Konnect: kong, Hubs: []snapshot.Hub{hub},
+				Scopes: []snapshot.Scope{kongScope, ec2("111", "networks", "hubs", "hub_route_tables")}},
+			want: []NotEvaluated{{RuleID: "R-TABLES", Scope: "aws/222/us-east-1:hub_route_tables", Reason: tablesWhy}},
+		},
+		{
+			name: "the owner's account was scanned too",
+			snap: snapshot.Snapshot{Konnect: kong, Hubs: []snapshot.Hub{hub},
+				Scopes: []snapshot.Scope{kongScope, ec2("111", "networks", "hubs", "hub_route_tables"), ec2("222", "hubs", "hub_route_tables")}},
+			want: []NotEvaluated{},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := notEvaluated(hubRules, tc.snap.Scopes, estateOf(&tc.snap))
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("notEvaluated (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
