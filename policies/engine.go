@@ -44,10 +44,34 @@ type Options struct {
 // prepared once by New and safe for concurrent use.
 type Engine struct {
 	rules []Rule
-	// query evaluates every rule's deny set in one evaluation, binding rules[i]'s to
-	// the variable ruleVar(i): the library helpers the rules share (topology, edge,
-	// routes) are computed once per snapshot, not once per rule.
+	// groups evaluate the rules family by family (groupOf): one evaluation per group
+	// binds the deny set of each of its rules to a variable, so the library helpers its
+	// rules share (topology, edge, routes) are computed once per group, and what one
+	// group built is garbage before the next starts. On a large estate that bounds the
+	// memory of evaluation to the input plus one group's work, at the price of
+	// computing a helper once per group that uses it instead of once.
+	groups []ruleGroup
+}
+
+// ruleGroup is one prepared query over some of the rules.
+type ruleGroup struct {
+	// rules are indexes into Engine.rules; rules[j]'s deny set is bound to ruleVar(j).
+	rules []int
 	query rego.PreparedEvalQuery
+}
+
+// groupOf is the evaluation group of a rule: its family for the built-in rules
+// (DCGW-FW-003 → DCGW-FW), one group for every custom rule. Measured on the 10k
+// synthetic estate under the CLI's memory limit, one group per family was faster (27 s
+// for the whole check) than three groups of related families (33 s) or one group for
+// every rule (39 s), with the lowest peak (~0.9 GiB against 1.05 GiB for one group).
+func groupOf(r Rule) string {
+	if rest, ok := strings.CutPrefix(r.ID, "DCGW-"); ok && r.Builtin {
+		if fam, _, ok := strings.Cut(rest, "-"); ok {
+			return "DCGW-" + fam
+		}
+	}
+	return "custom"
 }
 
 // enabled drops the rules that match a disabled pattern (an id, or a prefix ending in
@@ -138,23 +162,33 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{rules: make([]Rule, len(found))}
-	body := make(ast.Body, 0, len(found))
+	byGroup := map[string][]int{}
+	var order []string
 	for i, r := range found {
 		e.rules[i] = r.Rule
-		deny := ast.NewTerm(r.path.Append(ast.StringTerm("deny")))
-		body = append(body, ast.Equality.Expr(ast.VarTerm(ruleVar(i)), deny))
+		g := groupOf(r.Rule)
+		if _, ok := byGroup[g]; !ok {
+			order = append(order, g)
+		}
+		byGroup[g] = append(byGroup[g], i)
 	}
-	if len(body) == 0 {
-		body = append(body, ast.NewExpr(ast.BooleanTerm(true)))
-	}
-	e.query, err = rego.New(
-		rego.Compiler(compiler),
-		rego.Store(store),
-		rego.ParsedQuery(body),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare rules: %w", err)
+	for _, g := range order {
+		idx := byGroup[g]
+		body := make(ast.Body, 0, len(idx))
+		for j, i := range idx {
+			deny := ast.NewTerm(found[i].path.Append(ast.StringTerm("deny")))
+			body = append(body, ast.Equality.Expr(ast.VarTerm(ruleVar(j)), deny))
+		}
+		query, err := rego.New(
+			rego.Compiler(compiler),
+			rego.Store(store),
+			rego.ParsedQuery(body),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare rules: %w", err)
+		}
+		e.groups = append(e.groups, ruleGroup{rules: idx, query: query})
 	}
 	return e, nil
 }
@@ -241,18 +275,9 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(in.value))
-	if err != nil {
-		return nil, e.ruleError(err)
-	}
-	if len(e.rules) > 0 && len(rs) == 0 {
-		// deny is a partial set, so it is always defined; no result means a
-		// package's deny vanished, which the metadata check rules out.
-		return nil, errors.New("evaluate rules: a deny set is undefined")
-	}
 	perRule := make([][]Finding, len(e.rules))
-	for i := range e.rules {
-		if perRule[i], err = e.decodeRule(i, rs[0].Bindings[ruleVar(i)]); err != nil {
+	for _, g := range e.groups {
+		if err := e.evalGroup(ctx, g, in, perRule); err != nil {
 			return nil, err
 		}
 	}
@@ -282,6 +307,25 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 		) < 0
 	})
 	return res, nil
+}
+
+// evalGroup evaluates one group's rules and decodes their deny sets into perRule.
+func (e *Engine) evalGroup(ctx context.Context, g ruleGroup, in *Input, perRule [][]Finding) error {
+	rs, err := g.query.Eval(ctx, rego.EvalParsedInput(in.value))
+	if err != nil {
+		return e.ruleError(err)
+	}
+	if len(rs) == 0 {
+		// deny is a partial set, so it is always defined; no result means a
+		// package's deny vanished, which the metadata check rules out.
+		return errors.New("evaluate rules: a deny set is undefined")
+	}
+	for j, i := range g.rules {
+		if perRule[i], err = e.decodeRule(i, rs[0].Bindings[ruleVar(j)]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ruleError names the rule an evaluation error comes from, found by the file OPA
