@@ -135,6 +135,15 @@ func runCollect(ctx context.Context, g *globals, source string, f collectFlags) 
 	if err != nil {
 		return usageError(err)
 	}
+	if a := f.aws; source != sourceAWS && (a.Profile != "" || a.RoleARN != "" || a.OrgRoleName != "" || a.ExternalID != "" || f.org || len(f.regions) > 0) {
+		return usageError(fmt.Errorf("--profile, --role-arn, --org, --role-name, --external-id and --regions are for collect aws, not %s", source))
+	}
+	if source != sourceAzure && len(f.subscriptions) > 0 {
+		return usageError(fmt.Errorf("--subscription is for collect azure, not %s", source))
+	}
+	if f.concurrency != 0 && source != sourceAWS && source != sourceAzure {
+		return usageError(fmt.Errorf("--concurrency is for collect aws and azure, not %s", source))
+	}
 	var p collectPlan
 	switch source {
 	case sourceKonnect:
