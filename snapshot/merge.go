@@ -1,5 +1,21 @@
 package snapshot
 
+import "slices"
+
+// SortedSet returns vals sorted without repeats or empty strings, nil when none remain:
+// how collectors write lists whose order and duplicates mean nothing (subnet ids,
+// labels, addresses), so two collections of one estate are byte-identical.
+func SortedSet(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // entity gives generic code the Entity a resource embeds.
 func (e *Entity) entity() *Entity { return e }
 

@@ -391,13 +391,4 @@ func derefs(ps []*string) []string {
 }
 
 // sortedSet returns vals sorted without repeats or empty strings; nil when none remain.
-func sortedSet(vals []string) []string {
-	var out []string
-	for _, v := range vals {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
+func sortedSet(vals []string) []string { return snapshot.SortedSet(vals) }
