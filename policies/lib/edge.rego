@@ -311,23 +311,28 @@ rule_key(rule) := rule.id if {
 
 _open_values := {"0.0.0.0/0", "::/0", "*", "any", "internet", "0.0.0.0"}
 
-# open_address is true when a rule peer stands for the whole internet: 0.0.0.0/0 or ::/0,
-# kind any, the Internet/*/Any service tag, or a prefix list holding 0.0.0.0/0 or ::/0.
-open_address(a) if a.kind == "any"
-
+# open_address is true when a rule peer stands for the whole internet: 0.0.0.0/0 or ::/0
+# (any /0), kind any, the Internet/*/Any service tag, or a prefix list holding 0.0.0.0/0
+# or ::/0. It runs for every peer of every firewall rule, so it is one else chain
+# dispatching on the kind (several bodies would all be evaluated) and a snapshot CIDR
+# (validated by the loader) is open exactly when it ends in /0.
 open_address(a) if {
-	a.kind in {"cidr", "service-tag"}
-	lower(a.value) in _open_values
-}
-
-open_address(a) if {
+	a.kind == "any"
+} else if {
 	a.kind == "cidr"
-	netaddr.is_open(a.value)
-}
-
-open_address(a) if {
+	_open_cidr(a.value)
+} else if {
+	a.kind == "service-tag"
+	lower(a.value) in _open_values
+} else if {
 	a.kind == "prefix-list"
 	a.value in _open_prefix_lists
+}
+
+_open_cidr(v) if {
+	endswith(v, "/0")
+} else if {
+	v in _open_values
 }
 
 # _open_prefix_lists are the ids of the prefix lists holding 0.0.0.0/0 or ::/0 (computed

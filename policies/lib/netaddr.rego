@@ -31,10 +31,12 @@ as_cidr(x) := x if {
 # prefix_len is the prefix length of a CIDR (32 or 128 for a bare IP).
 prefix_len(x) := to_number(split(as_cidr(x), "/")[1])
 
-# is_open holds for 0.0.0.0/0 and ::/0 (any prefix of length 0).
+# is_open holds for 0.0.0.0/0 and ::/0 (any prefix of length 0; a bare IP is a /32 or
+# /128). It is a suffix test: prefix_len's split and to_number cost more, and it runs
+# once per firewall peer and route.
 default is_open(_) := false
 
-is_open(x) if prefix_len(x) == 0
+is_open(x) if endswith(x, "/0")
 
 # overlaps holds when a and b are of the same family and share an address.
 default overlaps(_, _) := false
