@@ -77,6 +77,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input erro
 		newPolicyCmd(g, stdout),
 		newSchemaCmd(stdout),
 		newIAMPolicyCmd(stdout),
+		newMergeCmd(g),
 	)
 	cmd, err := root.ExecuteC()
 	if err != nil {
