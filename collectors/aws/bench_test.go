@@ -27,24 +27,21 @@ var preUnitOps = []string{"GetCallerIdentity", "ListAccounts", "AssumeRole", "De
 // parallel: the calls before the units, then the deepest call of any unit (depth is
 // the number of calls a call waited for inside its unit).
 func criticalPath(calls []Call) int {
-	pre := map[string]bool{}
+	pre := map[string]int{} // operation → calls (ListAccounts pages follow each other)
 	deepest := 0
-	listPages := 0
 	for _, c := range calls {
 		if slices.Contains(preUnitOps, c.Operation) {
-			pre[c.Operation] = true
-			if c.Operation == "ListAccounts" {
-				listPages++
-			}
+			pre[c.Operation]++
 			continue
 		}
 		deepest = max(deepest, c.Depth+1)
 	}
 	n := deepest
-	for op := range pre {
-		n++
+	for op, count := range pre {
 		if op == "ListAccounts" {
-			n += listPages - 1
+			n += count
+		} else {
+			n++ // one per account, but the accounts' calls run side by side
 		}
 	}
 	return n

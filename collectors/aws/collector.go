@@ -285,16 +285,16 @@ func (r *run) fail(accountID, region, service, operation string, collections []s
 	})
 }
 
-// collections are every collection the run's services fill.
-func (r *run) collections(global *bool) []string {
+// collections are the collections the run's services fill: all of them, or only the
+// regional services' (what an account without its region list cannot read).
+func (r *run) collections(regionalOnly bool) []string {
 	var out []string
 	for _, s := range r.services {
-		if global == nil || s.global == *global {
+		if !regionalOnly || !s.global {
 			out = append(out, s.collections...)
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return snapshot.SortedSet(out)
 }
 
 // accounts resolves who is calling and which accounts to read.
@@ -303,14 +303,14 @@ func (r *run) accounts(ctx context.Context, base aws.Config) ([]account, bool) {
 	if c.RoleARN != "" {
 		parsed, err := arn.Parse(c.RoleARN)
 		if err != nil || parsed.AccountID == "" {
-			r.fail("", "global", "identity", "AssumeRole", r.collections(nil), fmt.Errorf("role ARN %q: not an IAM role ARN", c.RoleARN))
+			r.fail("", "global", "identity", "AssumeRole", r.collections(false), fmt.Errorf("role ARN %q: not an IAM role ARN", c.RoleARN))
 			return nil, false
 		}
 		return []account{{id: parsed.AccountID, cfg: c.assumed(base, c.RoleARN)}}, true
 	}
 	id, err := sts.NewFromConfig(base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		r.fail("", "global", "identity", "GetCallerIdentity", r.collections(nil), err)
+		r.fail("", "global", "identity", "GetCallerIdentity", r.collections(false), err)
 		return nil, false
 	}
 	self := account{id: aws.ToString(id.Account), cfg: base}
@@ -330,7 +330,7 @@ func (r *run) accounts(ctx context.Context, base aws.Config) ([]account, bool) {
 		page, err := p.NextPage(pctx)
 		pctx = after(pctx)
 		if err != nil {
-			r.fail(self.id, "global", "organizations", "ListAccounts", r.collections(nil), err)
+			r.fail(self.id, "global", "organizations", "ListAccounts", r.collections(false), err)
 			return nil, false
 		}
 		for _, a := range page.Accounts {
@@ -372,8 +372,7 @@ func (r *run) regions(ctx context.Context, a account) []string {
 	ctx = context.WithValue(ctx, accountKey{}, a.id)
 	out, err := ec2.NewFromConfig(a.cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
 	if err != nil {
-		global := false
-		r.fail(a.id, "global", "regions", "DescribeRegions", r.collections(&global), err)
+		r.fail(a.id, "global", "regions", "DescribeRegions", r.collections(true), err)
 		return nil
 	}
 	var regions []string

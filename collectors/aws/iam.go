@@ -3,6 +3,8 @@ package aws
 import (
 	"encoding/json"
 	"slices"
+
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
 // identityActions are the calls Collect makes besides the services': who is calling,
@@ -16,8 +18,7 @@ func Actions() []string {
 	for _, s := range allServices() {
 		out = append(out, s.actions...)
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return snapshot.SortedSet(out)
 }
 
 // policyDocument is an IAM policy document.

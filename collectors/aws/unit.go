@@ -77,8 +77,9 @@ func (u *unit) partial(operation, class, msg string) {
 	u.scope.Note(class, operation, msg)
 }
 
-// forEach runs f for i in [0, n) with at most u.fanout at once, each with a context
-// one call deeper than ctx's list calls (see after). f records its own failures.
+// forEach runs f for i in [0, n) with at most u.fanout at once. Callers pass the
+// context their list calls ended with (see after), so the per-item calls count as
+// depending on the list. f records its own failures.
 func (u *unit) forEach(ctx context.Context, n int, f func(ctx context.Context, i int)) {
 	var g errgroup.Group
 	g.SetLimit(max(u.fanout, 1))
