@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
@@ -18,15 +19,18 @@ import (
 // inputValue turns the snapshot into the policy input document, once per Evaluate.
 // It walks the Go value the way encoding/json would marshal it (field names from json
 // tags, omitempty, embedded structs inlined) and builds the ast.Value directly, so
-// the input is the snapshot's JSON form without a JSON round trip. Equal strings share
-// one term and object keys come from a per-type cache: an estate repeats ids (every
-// reference), kinds and states millions of times, and OPA never mutates input terms.
+// the input is the snapshot's JSON form without a JSON round trip. Object keys come
+// from a per-type cache, and equal values share one term where they repeat (OPA never
+// mutates input terms): strings of a member such as network_id or kind (references,
+// kinds and states repeat millions of times in an estate), and whole flat structs such
+// as port ranges and firewall sources. A member or type whose values turn out mostly
+// distinct (ids) is converted without the lookups; see sharing.
 //
 // With consume, each top-level entity collection of snap is emptied as soon as it is
 // converted, so the typed entities and their policy form are never both whole in
 // memory; the name, schema version, scopes and the Konnect side stay.
 func inputValue(snap *snapshot.Snapshot, consume bool) (ast.Value, error) {
-	c := converter{strs: map[string]*ast.Term{}}
+	c := converter{strs: map[string]*ast.Term{}, flat: map[reflect.Type]*flatTerms{}}
 	v := reflect.ValueOf(snap).Elem()
 	fields := structFields(v.Type())
 	pairs := make([][2]*ast.Term, 0, len(fields))
@@ -73,18 +77,56 @@ var (
 	nullTerm      = ast.NullTerm()
 )
 
-// converter holds the string terms of one conversion.
+// converter holds the shared terms of one conversion.
 type converter struct {
 	strs map[string]*ast.Term
+	flat map[reflect.Type]*flatTerms
+	// fields are the string statistics of each struct member (by jsonField.id), and
+	// cur those of the member being converted (nil outside any struct).
+	fields []sharing
+	cur    *sharing
 }
 
-// str is the shared term for s.
-func (c *converter) str(s string) *ast.Term {
-	if t, ok := c.strs[s]; ok {
-		return t
+// sharing is whether sharing terms pays for one struct member or type: it is probed
+// on its first probeSize values, and turned off when most of them were new.
+type sharing struct {
+	seen, added int
+	off         bool
+}
+
+// probeSize is how many values of a member or type are looked up before deciding
+// whether sharing their terms pays: it does when at least half of them repeat.
+const probeSize = 1024
+
+// note records a lookup that found (added false) or added a shared term, and reports
+// whether sharing was just turned off.
+func (s *sharing) note(added bool) bool {
+	s.seen++
+	if added {
+		s.added++
 	}
-	t := ast.StringTerm(s)
-	c.strs[s] = t
+	if s.seen == probeSize && s.added > probeSize/2 {
+		s.off = true
+	}
+	return s.off
+}
+
+// str is the term for s: one shared term per distinct string, except in a struct
+// member whose strings are mostly distinct (ids), where a lookup costs more than it
+// saves.
+func (c *converter) str(s string) *ast.Term {
+	st := c.cur
+	if st != nil && st.off {
+		return ast.StringTerm(s)
+	}
+	t, ok := c.strs[s]
+	if !ok {
+		t = ast.StringTerm(s)
+		c.strs[s] = t
+	}
+	if st != nil {
+		st.note(!ok)
+	}
 	return t
 }
 
@@ -148,22 +190,96 @@ func (c *converter) toTerm(v reflect.Value) (*ast.Term, error) {
 		}
 		return ast.ObjectTerm(pairs...), nil
 	case reflect.Struct:
-		fields := structFields(t)
-		pairs := make([][2]*ast.Term, 0, len(fields))
-		for _, f := range fields {
-			fv, ok := fieldByIndex(v, f.index)
-			if !ok || (f.omitEmpty && isEmpty(fv)) {
-				continue
-			}
-			x, err := c.toTerm(fv)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f.name, err)
-			}
-			pairs = append(pairs, [2]*ast.Term{f.key, x})
+		if !isFlat(t) {
+			return c.object(v, t)
 		}
-		return ast.ObjectTerm(pairs...), nil
+		return c.flatObject(v, t)
 	}
 	return nil, fmt.Errorf("cannot convert a value of type %s", t)
+}
+
+// flatObject converts a value of a flat struct type (isFlat), sharing one term among
+// equal values while that pays: a type whose values mostly differ (routes, attachments)
+// stops being looked up after flatProbe values, as a lookup that misses costs more
+// than it saves.
+func (c *converter) flatObject(v reflect.Value, t reflect.Type) (*ast.Term, error) {
+	ft := c.flat[t]
+	if ft == nil {
+		ft = &flatTerms{terms: map[any]*ast.Term{}}
+		c.flat[t] = ft
+	}
+	if ft.off {
+		return c.object(v, t)
+	}
+	key := v.Interface()
+	x, ok := ft.terms[key]
+	if !ok {
+		var err error
+		if x, err = c.object(v, t); err != nil {
+			return nil, err
+		}
+		ft.terms[key] = x
+	}
+	if ft.note(!ok) {
+		ft.terms = nil
+	}
+	return x, nil
+}
+
+// flatTerms are the shared terms of one flat struct type.
+type flatTerms struct {
+	sharing
+	terms map[any]*ast.Term
+}
+
+// object converts a struct to an object of its JSON members.
+func (c *converter) object(v reflect.Value, t reflect.Type) (*ast.Term, error) {
+	fields := structFields(t)
+	pairs := make([][2]*ast.Term, 0, len(fields))
+	for _, f := range fields {
+		fv, ok := fieldByIndex(v, f.index)
+		if !ok || (f.omitEmpty && isEmpty(fv)) {
+			continue
+		}
+		if f.id >= len(c.fields) {
+			c.fields = append(c.fields, make([]sharing, f.id+1-len(c.fields))...)
+		}
+		outer := c.cur
+		c.cur = &c.fields[f.id]
+		x, err := c.toTerm(fv)
+		c.cur = outer
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		pairs = append(pairs, [2]*ast.Term{f.key, x})
+	}
+	return ast.ObjectTerm(pairs...), nil
+}
+
+var flatCache sync.Map // reflect.Type → bool
+
+// isFlat holds for a struct type made only of strings, booleans and integers, with no
+// custom JSON encoding: a port range, an address, a route. Equal values of such a type
+// convert to equal objects, so the converter makes one term per distinct value (an
+// estate repeats the same port ranges and sources across firewall rules many times).
+func isFlat(t reflect.Type) bool {
+	if f, ok := flatCache.Load(t); ok {
+		return f.(bool)
+	}
+	flat := !t.Implements(jsonMarshaler) && !t.Implements(textMarshaler)
+	for i := range t.NumField() {
+		ft := t.Field(i).Type
+		switch ft.Kind() {
+		case reflect.String, reflect.Bool,
+			reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			flat = flat && !ft.Implements(jsonMarshaler) && !ft.Implements(textMarshaler)
+		default:
+			flat = false
+		}
+	}
+	flatCache.Store(t, flat)
+	return flat
 }
 
 // viaJSON converts the rare value toValue does not walk itself through encoding/json.
@@ -215,13 +331,17 @@ func isEmpty(v reflect.Value) bool {
 
 // jsonField is one JSON member of a struct type.
 type jsonField struct {
+	id        int // unique among the members of every type (converter.fields)
 	name      string
 	key       *ast.Term // the member name, shared by every object of the type
 	index     []int
 	omitEmpty bool
 }
 
-var fieldCache sync.Map // reflect.Type → []jsonField
+var (
+	fieldCache sync.Map // reflect.Type → []jsonField
+	fieldIDs   atomic.Int64
+)
 
 // structFields lists the JSON members of a struct type in encoding/json's order,
 // inlining untagged embedded structs. Name conflicts between embedded fields are
@@ -264,6 +384,7 @@ func structFields(t reflect.Type) []jsonField {
 			}
 			depth[name] = len(idx)
 			fields = append(fields, jsonField{
+				id:        int(fieldIDs.Add(1) - 1),
 				name:      name,
 				key:       ast.StringTerm(name),
 				index:     idx,
@@ -272,8 +393,8 @@ func structFields(t reflect.Type) []jsonField {
 		}
 	}
 	walk(t, nil)
-	fieldCache.Store(t, fields)
-	return fields
+	got, _ := fieldCache.LoadOrStore(t, fields)
+	return got.([]jsonField)
 }
 
 func slicesDeleteName(fields []jsonField, name string) []jsonField {

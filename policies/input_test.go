@@ -90,6 +90,9 @@ func TestInputValueMatchesJSON(t *testing.T) {
 		{"every field set", full},
 		{"empty snapshot", &snapshot.Snapshot{}},
 		{"sparse estate", sparse},
+		// Large enough that members and flat types pass probeSize values: ids are
+		// then converted unshared, repeated ports and sources shared.
+		{"synthetic estate", synth.Generate(synth.Options{Networks: 300, Seed: 1})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,5 +177,50 @@ func BenchmarkInput(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestInputSharing checks that the conversion shares the terms of values that repeat
+// (port ranges, firewall sources) and stops sharing where values are unique (ids), on
+// an estate large enough for the probes to decide.
+func TestInputSharing(t *testing.T) {
+	t.Parallel()
+	c := converter{strs: map[string]*ast.Term{}, flat: map[reflect.Type]*flatTerms{}}
+	snap := synth.Generate(synth.Options{Networks: 300, Seed: 1})
+	if _, err := c.toTerm(reflect.ValueOf(snap).Elem()); err != nil {
+		t.Fatal(err)
+	}
+	for typ, want := range map[reflect.Type]bool{
+		reflect.TypeFor[snapshot.PortRange](): true,
+		reflect.TypeFor[snapshot.Address]():   true,
+		reflect.TypeFor[snapshot.Route]():     false,
+	} {
+		ft := c.flat[typ]
+		if ft == nil || ft.seen < probeSize {
+			t.Fatalf("%s: %d values converted, want a decided probe (>= %d)", typ, ft.seen, probeSize)
+		}
+		if shared := !ft.off; shared != want {
+			t.Errorf("%s: shared %v after %d values (%d new), want %v", typ, shared, ft.seen, ft.added, want)
+		}
+	}
+	checked := 0
+	for _, f := range structFields(reflect.TypeFor[snapshot.Subnet]()) {
+		st := c.fields[f.id]
+		switch f.name {
+		case "id":
+			if !st.off {
+				t.Errorf("subnet id: shared after %d values (%d new), want unshared", st.seen, st.added)
+			}
+		case "network_id", "provider":
+			if st.off {
+				t.Errorf("subnet %s: unshared after %d values (%d new), want shared", f.name, st.seen, st.added)
+			}
+		default:
+			continue
+		}
+		checked++
+	}
+	if checked != 3 {
+		t.Errorf("checked %d subnet members, want id, network_id and provider", checked)
 	}
 }
