@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -38,6 +40,11 @@ type Options struct {
 	// organization's own risk rating, e.g. a missing WAF as low. An id that names no
 	// loaded rule, or a value that is not a severity, is an error.
 	Severities map[string]Severity
+	// Parallelism is how many rule groups evaluate at once; 0 means GOMAXPROCS. The
+	// groups are independent queries over the same read-only input, so on a large
+	// estate the families share the cores; each running group adds its own working
+	// set to the memory in use (1 evaluates the groups one after the other).
+	Parallelism int
 }
 
 // Engine evaluates the built-in and user rules on snapshots. It is compiled and
@@ -49,8 +56,10 @@ type Engine struct {
 	// rules share (topology, edge, routes) are computed once per group, and what one
 	// group built is garbage before the next starts. On a large estate that bounds the
 	// memory of evaluation to the input plus one group's work, at the price of
-	// computing a helper once per group that uses it instead of once.
-	groups []ruleGroup
+	// computing a helper once per group that uses it instead of once. Up to
+	// parallelism groups run at once, the heavy families first (groupRank).
+	groups      []ruleGroup
+	parallelism int
 }
 
 // ruleGroup is one prepared query over some of the rules.
@@ -72,6 +81,21 @@ func groupOf(r Rule) string {
 		}
 	}
 	return "custom"
+}
+
+// heavyGroups are the built-in families that take the most evaluation time on large
+// estates, heaviest first (on the 10k synthetic estate CIDR and FW take several times
+// any other family, then HUB: docs/performance.md). They start first, so that with
+// several groups at once a long one does not start last.
+var heavyGroups = []string{"DCGW-CIDR", "DCGW-FW", "DCGW-HUB"}
+
+// groupRank orders the groups for evaluation: the heavy families first, then the
+// others in the order their rules were found.
+func groupRank(g string) int {
+	if i := slices.Index(heavyGroups, g); i >= 0 {
+		return i
+	}
+	return len(heavyGroups)
 }
 
 // enabled drops the rules that match a disabled pattern (an id, or a prefix ending in
@@ -171,6 +195,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			order = append(order, g)
 		}
 		byGroup[g] = append(byGroup[g], i)
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(groupRank(a), groupRank(b)) })
+	e.parallelism = opts.Parallelism
+	if e.parallelism <= 0 {
+		e.parallelism = runtime.GOMAXPROCS(0)
 	}
 	for _, g := range order {
 		idx := byGroup[g]
@@ -276,10 +305,8 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 		return nil, fmt.Errorf("evaluate rules: %w", err)
 	}
 	perRule := make([][]Finding, len(e.rules))
-	for _, g := range e.groups {
-		if err := e.evalGroup(ctx, g, in, perRule); err != nil {
-			return nil, err
-		}
+	if err := e.evalGroups(ctx, in, perRule); err != nil {
+		return nil, err
 	}
 
 	res := &Result{
@@ -307,6 +334,54 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 		) < 0
 	})
 	return res, nil
+}
+
+// evalGroups evaluates every group, up to e.parallelism at once, taking them in the
+// order of e.groups. Each group fills its own rules' entries of perRule. A failure
+// stops the groups still running; the error reported is that of the first group (in
+// that order) that failed on its own, not one stopped because another failed.
+func (e *Engine) evalGroups(ctx context.Context, in *Input, perRule [][]Finding) error {
+	workers := min(e.parallelism, len(e.groups))
+	if workers <= 1 {
+		for _, g := range e.groups {
+			if err := e.evalGroup(ctx, g, in, perRule); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(e.groups))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				if errs[i] = e.evalGroup(ctx, e.groups[i], in, perRule); errs[i] != nil {
+					cancel()
+				}
+			}
+		})
+	}
+	for i := range e.groups {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var first error
+	for _, err := range errs {
+		if err != nil && (first == nil || (isCanceled(first) && !isCanceled(err))) {
+			first = err
+		}
+	}
+	return first
+}
+
+// isCanceled holds for the error of an evaluation stopped by a cancelled context.
+func isCanceled(err error) bool {
+	var te *topdown.Error
+	return errors.Is(err, context.Canceled) || (errors.As(err, &te) && te.Code == topdown.CancelErr)
 }
 
 // evalGroup evaluates one group's rules and decodes their deny sets into perRule.

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
+	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
 
 // meta is a valid METADATA block for a fixture rule; tests edit it with strings.Replace.
@@ -894,5 +895,58 @@ func TestNotEvaluatedKongSide(t *testing.T) {
 				t.Errorf("notEvaluated (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestEvaluateParallel checks that evaluating the rule groups at once gives exactly the
+// result of evaluating them one after the other: every built-in rule on a synthetic
+// estate with findings in every family.
+func TestEvaluateParallel(t *testing.T) {
+	t.Parallel()
+	var results []*Result
+	for _, par := range []int{1, 4} {
+		e, err := New(t.Context(), Options{Params: DefaultParams(), Parallelism: par})
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		res, err := e.Evaluate(t.Context(), synth.Generate(synth.Options{Networks: 100, Seed: 1}))
+		if err != nil {
+			t.Fatalf("Evaluate with parallelism %d: %v", par, err)
+		}
+		results = append(results, res)
+	}
+	if len(results[0].Findings) == 0 {
+		t.Fatal("no findings on the synthetic estate: the comparison would prove nothing")
+	}
+	if diff := cmp.Diff(results[0], results[1]); diff != "" {
+		t.Errorf("parallel evaluation differs from sequential (-sequential +parallel):\n%s", diff)
+	}
+}
+
+// TestEvaluateParallelError checks that a rule failing while other groups run is the
+// error reported, not the cancellation it causes in the others: the CIDR group, which
+// starts first, would run for hours unless the failure in the FW group stops it.
+func TestEvaluateParallelError(t *testing.T) {
+	t.Parallel()
+	failing := "\ndeny contains f if {\n\tsome n in input.networks\n\tto_number(n.id) > 0\n\tf := {\"resource\": n.id, \"msg\": \"m\"}\n}\n"
+	endless := "\ndeny contains f if {\n\tsome a in numbers.range(1, 100000)\n\tsome b in numbers.range(1, 100000)\n\ta + b < 0\n\tf := {\"resource\": \"r\", \"msg\": \"m\"}\n}\n"
+	files := map[string]string{
+		"fw/x.rego":   rule("dcgw.fw.x", strings.Replace(meta, "CIDR-900", "FW-900", 1), failing),
+		"cidr/x.rego": rule("dcgw.cidr.x", meta, endless),
+	}
+	for _, fam := range []string{"DNS", "EP", "HUB", "TLS"} {
+		pkg := "dcgw." + strings.ToLower(fam) + ".ok"
+		files[strings.ToLower(fam)+"/ok.rego"] = rule(pkg, strings.Replace(meta, "CIDR-900", fam+"-900", 1), noCIDR)
+	}
+	for _, par := range []int{2, 6} {
+		e, err := New(t.Context(), Options{Params: DefaultParams(), Builtin: fixtureFS(files), Parallelism: par})
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		_, err = e.Evaluate(t.Context(), estate())
+		want := "rule DCGW-FW-900 (policies/fw/x.rego): policies/fw/x.rego:17: eval_builtin_error: to_number"
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("parallelism %d: Evaluate error %v, want %q", par, err, want)
+		}
 	}
 }

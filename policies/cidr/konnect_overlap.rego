@@ -28,13 +28,13 @@ import data.dcgw.lib.topology
 
 # hits are every overlap with where it was seen; deny keeps one finding per
 # (Konnect network, resource, overlapping range).
-# A block of a connected network overlaps (network_blocks: a subnet range inside an
+# A block of a connected network overlaps (connected_blocks: a subnet range inside an
 # overlapping network block would only repeat it).
 hits contains h if {
 	some nid, kns in topology.konnect_networks_of
 	some kn_id in kns
 	kn := topology.konnect_networks_by_id[kn_id]
-	some other in topology.network_blocks[nid]
+	some other in topology.connected_blocks[nid]
 	netaddr.overlaps(kn.cidr, other)
 	h := hit(kn, nid, other, "network", nid)
 }

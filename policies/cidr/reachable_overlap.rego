@@ -26,7 +26,7 @@ import data.dcgw.lib.topology
 # blocks are the ranges of the networks reachable from Kong, each in its home bucket.
 blocks contains {"network_id": nid, "cidr": c, "bucket": netaddr.bucket(c)} if {
 	some nid in topology.connected_networks
-	some c in topology.network_blocks[nid]
+	some c in topology.connected_blocks[nid]
 }
 
 by_bucket := {b: members |

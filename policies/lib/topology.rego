@@ -354,12 +354,14 @@ network_ranges := object.union(
 	},
 )
 
-# network_blocks[network id] are the network's ranges without the subnet ranges that
-# lie inside one of its own CIDRs: the blocks to compare with other networks.
-network_blocks := {nid: blocks |
-	some nid, ranges in network_ranges
+# connected_blocks[network id] are, for each network connected to Kong, its ranges
+# (network_ranges) without the subnet ranges that lie inside one of its own CIDRs: the
+# blocks to compare with Kong and with the other connected networks. Only connected
+# networks: the rules compare nothing else, and an estate has many more networks.
+connected_blocks := {nid: blocks |
+	some nid in connected_networks
 	own := {c | some c in object.get(networks_by_id, [nid, "cidrs"], [])}
-	others := ranges - own
+	others := {c | some s in input.subnets; s.network_id == nid; some c in s.cidrs} - own
 	blocks := own | (others - _inside(own, others))
 }
 

@@ -129,8 +129,10 @@ test_network_ranges if {
 	topology.network_ranges["gcp-net"] == {"10.50.0.0/20", "10.60.0.0/20"} with input as estate
 	topology.network_ranges["vpc-c"] == {"10.20.0.0/16", "10.20.1.0/24", "2600:1f18::/56", "2600:1f18::/64"} with input as estate
 	topology.network_ranges["vnet-f"] == {"10.30.1.0/24"} with input as estate
-	topology.network_blocks["vpc-c"] == {"10.20.0.0/16", "2600:1f18::/56"} with input as estate
-	topology.network_blocks["gcp-net"] == {"10.50.0.0/20", "10.60.0.0/20"} with input as estate
+	topology.connected_blocks["vpc-c"] == {"10.20.0.0/16", "2600:1f18::/56"} with input as estate
+	topology.connected_blocks["gcp-net"] == {"10.50.0.0/20", "10.60.0.0/20"} with input as estate
+	topology.connected_blocks["vnet-f"] == {"10.30.1.0/24"} with input as estate
+	not topology.connected_blocks["vpc-x"] with input as estate # not connected to Kong
 }
 
 test_upstream_subnets_default if {
