@@ -198,8 +198,12 @@ _connected_network_firewalls contains fw.id if {
 	some fw in input.firewalls
 	some a in fw.attached_to
 	a.kind == "subnet"
-	_subnet_networks[a.id] in topology.connected_networks
+	a.id in _connected_subnets
 }
+
+# _connected_subnets are the subnets of the networks connected to Kong (a set of those,
+# not an index of every subnet's network: an estate has many more subnets).
+_connected_subnets := {s.id | some s in input.subnets; s.network_id in topology.connected_networks}
 
 _connected_network_firewalls contains fw.id if {
 	some fw in input.firewalls
