@@ -84,7 +84,7 @@ func BenchmarkEvaluate(b *testing.B) {
 }
 
 // cpuMeter starts measuring the process's CPU time; the function it returns reports
-// it per operation as cpu-ns/op. Rule groups evaluate on every core (Options.
+// it per operation as cpu-ns/op. Rule groups evaluate two at a time (Options.
 // Parallelism), so ns/op is wall time and cpu-ns/op what the cores spent, garbage
 // collection included; compare both with the single-threaded JSON decoding.
 func cpuMeter(b *testing.B) func() {
