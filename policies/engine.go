@@ -53,11 +53,11 @@ type Engine struct {
 	rules []Rule
 	// groups evaluate the rules family by family (groupOf): one evaluation per group
 	// binds the deny set of each of its rules to a variable, so the library helpers its
-	// rules share (topology, edge, routes) are computed once per group, and what one
-	// group built is garbage before the next starts. On a large estate that bounds the
-	// memory of evaluation to the input plus one group's work, at the price of
-	// computing a helper once per group that uses it instead of once. Up to
-	// parallelism groups run at once, the heavy families first (groupRank).
+	// rules share (topology, edge, routes) are computed once per group, and what a
+	// group built is garbage as soon as it is done. Up to parallelism groups run at
+	// once, the heavy families first (groupRank). On a large estate that bounds the
+	// memory of evaluation to the input plus the work of the groups running, at the
+	// price of computing a helper once per group that uses it instead of once.
 	groups      []ruleGroup
 	parallelism int
 }

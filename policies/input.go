@@ -81,9 +81,10 @@ var (
 type converter struct {
 	strs map[string]*ast.Term
 	flat map[reflect.Type]*flatTerms
-	// fields are the string statistics of each struct member (by jsonField.id), and
-	// cur those of the member being converted (nil outside any struct).
-	fields []sharing
+	// fields are the string statistics of each struct member (by jsonField.id; made
+	// on first use, and pointers so that cur stays valid while fields grows), and cur
+	// those of the member being converted (nil outside any struct).
+	fields []*sharing
 	cur    *sharing
 }
 
@@ -200,7 +201,7 @@ func (c *converter) toTerm(v reflect.Value) (*ast.Term, error) {
 
 // flatObject converts a value of a flat struct type (isFlat), sharing one term among
 // equal values while that pays: a type whose values mostly differ (routes, attachments)
-// stops being looked up after flatProbe values, as a lookup that misses costs more
+// stops being looked up after probeSize values, as a lookup that misses costs more
 // than it saves.
 func (c *converter) flatObject(v reflect.Value, t reflect.Type) (*ast.Term, error) {
 	ft := c.flat[t]
@@ -208,7 +209,7 @@ func (c *converter) flatObject(v reflect.Value, t reflect.Type) (*ast.Term, erro
 		ft = &flatTerms{terms: map[any]*ast.Term{}}
 		c.flat[t] = ft
 	}
-	if ft.off {
+	if ft.off || !v.CanInterface() { // reached through an unexported embedded struct
 		return c.object(v, t)
 	}
 	key := v.Interface()
@@ -242,10 +243,13 @@ func (c *converter) object(v reflect.Value, t reflect.Type) (*ast.Term, error) {
 			continue
 		}
 		if f.id >= len(c.fields) {
-			c.fields = append(c.fields, make([]sharing, f.id+1-len(c.fields))...)
+			c.fields = append(c.fields, make([]*sharing, f.id+1-len(c.fields))...)
+		}
+		if c.fields[f.id] == nil {
+			c.fields[f.id] = &sharing{}
 		}
 		outer := c.cur
-		c.cur = &c.fields[f.id]
+		c.cur = c.fields[f.id]
 		x, err := c.toTerm(fv)
 		c.cur = outer
 		if err != nil {
