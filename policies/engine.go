@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"reflect"
 	"runtime"
 	"slices"
@@ -142,12 +143,7 @@ func enabled(found []rulePackage, disabled []string) ([]rulePackage, error) {
 // overrideSeverities sets the severities the config gives by rule id.
 func overrideSeverities(found []rulePackage, by map[string]Severity) error {
 	var errs []error
-	ids := make([]string, 0, len(by))
-	for id := range by {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(by)) {
 		sev := by[id]
 		if sev.Rank() < 0 {
 			errs = append(errs, fmt.Errorf("severities: %s: %q is not a severity (critical, high, medium, low or info)", id, sev))
@@ -451,12 +447,7 @@ func decodeFinding(el any) (Finding, error) {
 		return Finding{}, errors.New(`want an object {"resource": id, "msg": text, "key": k, "evidence": {...}}`)
 	}
 	var f Finding
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		v := obj[k]
 		switch k {
 		case "resource", "msg", "key":

@@ -42,7 +42,7 @@ func inputValue(snap *snapshot.Snapshot, consume bool) (ast.Value, error) {
 		var x *ast.Term
 		var err error
 		if consume && fv.Kind() == reflect.Slice && f.name != "scopes" {
-			x, err = c.consumeSlice(fv)
+			x, err = c.array(fv, true)
 		} else {
 			x, err = c.toTerm(fv)
 		}
@@ -54,10 +54,10 @@ func inputValue(snap *snapshot.Snapshot, consume bool) (ast.Value, error) {
 	return ast.NewObject(pairs...), nil
 }
 
-// consumeSlice converts a collection element by element, zeroing each element once
-// converted so that what it alone points to can be collected during the conversion,
-// and then drops the collection.
-func (c *converter) consumeSlice(v reflect.Value) (*ast.Term, error) {
+// array converts a slice or array element by element. With consume it zeroes each
+// element once converted, so that what it alone points to can be collected during the
+// conversion, and then drops the collection.
+func (c *converter) array(v reflect.Value, consume bool) (*ast.Term, error) {
 	terms := make([]*ast.Term, v.Len())
 	for i := range terms {
 		x, err := c.toTerm(v.Index(i))
@@ -65,9 +65,13 @@ func (c *converter) consumeSlice(v reflect.Value) (*ast.Term, error) {
 			return nil, err
 		}
 		terms[i] = x
-		v.Index(i).SetZero()
+		if consume {
+			v.Index(i).SetZero()
+		}
 	}
-	v.SetZero()
+	if consume {
+		v.SetZero()
+	}
 	return ast.ArrayTerm(terms...), nil
 }
 
@@ -165,15 +169,7 @@ func (c *converter) toTerm(v reflect.Value) (*ast.Term, error) {
 		}
 		fallthrough
 	case reflect.Array:
-		terms := make([]*ast.Term, v.Len())
-		for i := range terms {
-			x, err := c.toTerm(v.Index(i))
-			if err != nil {
-				return nil, err
-			}
-			terms[i] = x
-		}
-		return ast.ArrayTerm(terms...), nil
+		return c.array(v, false)
 	case reflect.Map:
 		if v.IsNil() {
 			return nullTerm, nil
@@ -191,32 +187,33 @@ func (c *converter) toTerm(v reflect.Value) (*ast.Term, error) {
 		}
 		return ast.ObjectTerm(pairs...), nil
 	case reflect.Struct:
-		if !isFlat(t) {
-			return c.object(v, t)
+		info := structOf(t)
+		if !info.flat {
+			return c.object(v, info.fields)
 		}
-		return c.flatObject(v, t)
+		return c.flatObject(v, t, info.fields)
 	}
 	return nil, fmt.Errorf("cannot convert a value of type %s", t)
 }
 
-// flatObject converts a value of a flat struct type (isFlat), sharing one term among
-// equal values while that pays: a type whose values mostly differ (routes, attachments)
-// stops being looked up after probeSize values, as a lookup that misses costs more
-// than it saves.
-func (c *converter) flatObject(v reflect.Value, t reflect.Type) (*ast.Term, error) {
+// flatObject converts a value of a flat struct type (structInfo.flat), sharing one
+// term among equal values while that pays: a type whose values mostly differ (routes,
+// attachments) stops being looked up after probeSize values, as a lookup that misses
+// costs more than it saves.
+func (c *converter) flatObject(v reflect.Value, t reflect.Type, fields []jsonField) (*ast.Term, error) {
 	ft := c.flat[t]
 	if ft == nil {
 		ft = &flatTerms{terms: map[any]*ast.Term{}}
 		c.flat[t] = ft
 	}
 	if ft.off || !v.CanInterface() { // reached through an unexported embedded struct
-		return c.object(v, t)
+		return c.object(v, fields)
 	}
 	key := v.Interface()
 	x, ok := ft.terms[key]
 	if !ok {
 		var err error
-		if x, err = c.object(v, t); err != nil {
+		if x, err = c.object(v, fields); err != nil {
 			return nil, err
 		}
 		ft.terms[key] = x
@@ -233,9 +230,8 @@ type flatTerms struct {
 	terms map[any]*ast.Term
 }
 
-// object converts a struct to an object of its JSON members.
-func (c *converter) object(v reflect.Value, t reflect.Type) (*ast.Term, error) {
-	fields := structFields(t)
+// object converts a struct to an object of its JSON members (structFields).
+func (c *converter) object(v reflect.Value, fields []jsonField) (*ast.Term, error) {
 	pairs := make([][2]*ast.Term, 0, len(fields))
 	for _, f := range fields {
 		fv, ok := fieldByIndex(v, f.index)
@@ -258,32 +254,6 @@ func (c *converter) object(v reflect.Value, t reflect.Type) (*ast.Term, error) {
 		pairs = append(pairs, [2]*ast.Term{f.key, x})
 	}
 	return ast.ObjectTerm(pairs...), nil
-}
-
-var flatCache sync.Map // reflect.Type → bool
-
-// isFlat holds for a struct type made only of strings, booleans and integers, with no
-// custom JSON encoding: a port range, an address, a route. Equal values of such a type
-// convert to equal objects, so the converter makes one term per distinct value (an
-// estate repeats the same port ranges and sources across firewall rules many times).
-func isFlat(t reflect.Type) bool {
-	if f, ok := flatCache.Load(t); ok {
-		return f.(bool)
-	}
-	flat := !t.Implements(jsonMarshaler) && !t.Implements(textMarshaler)
-	for i := range t.NumField() {
-		ft := t.Field(i).Type
-		switch ft.Kind() {
-		case reflect.String, reflect.Bool,
-			reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-			flat = flat && !ft.Implements(jsonMarshaler) && !ft.Implements(textMarshaler)
-		default:
-			flat = false
-		}
-	}
-	flatCache.Store(t, flat)
-	return flat
 }
 
 // viaJSON converts the rare value toValue does not walk itself through encoding/json.
@@ -342,18 +312,50 @@ type jsonField struct {
 	omitEmpty bool
 }
 
+// structInfo is what the converter needs of a struct type, worked out once per type.
+type structInfo struct {
+	fields []jsonField
+	// flat holds for a type made only of strings, booleans and integers, with no
+	// custom JSON encoding: a port range, an address, a route. Equal values of such a
+	// type convert to equal objects, so the converter makes one term per distinct
+	// value (an estate repeats the same port ranges and sources across firewall rules
+	// many times).
+	flat bool
+}
+
 var (
-	fieldCache sync.Map // reflect.Type → []jsonField
-	fieldIDs   atomic.Int64
+	structCache sync.Map // reflect.Type → *structInfo
+	fieldIDs    atomic.Int64
 )
 
-// structFields lists the JSON members of a struct type in encoding/json's order,
+// structOf is the structInfo of a struct type, from the cache after the first call.
+func structOf(t reflect.Type) *structInfo {
+	if info, ok := structCache.Load(t); ok {
+		return info.(*structInfo)
+	}
+	info := &structInfo{fields: jsonFields(t), flat: !t.Implements(jsonMarshaler) && !t.Implements(textMarshaler)}
+	for i := range t.NumField() {
+		ft := t.Field(i).Type
+		switch ft.Kind() {
+		case reflect.String, reflect.Bool,
+			reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			info.flat = info.flat && !ft.Implements(jsonMarshaler) && !ft.Implements(textMarshaler)
+		default:
+			info.flat = false
+		}
+	}
+	got, _ := structCache.LoadOrStore(t, info)
+	return got.(*structInfo)
+}
+
+// structFields lists the JSON members of a struct type (cached).
+func structFields(t reflect.Type) []jsonField { return structOf(t).fields }
+
+// jsonFields lists the JSON members of a struct type in encoding/json's order,
 // inlining untagged embedded structs. Name conflicts between embedded fields are
 // resolved as encoding/json does for the common case: the shallower field wins.
-func structFields(t reflect.Type) []jsonField {
-	if f, ok := fieldCache.Load(t); ok {
-		return f.([]jsonField)
-	}
+func jsonFields(t reflect.Type) []jsonField {
 	var fields []jsonField
 	depth := map[string]int{}
 	var walk func(t reflect.Type, index []int)
@@ -397,8 +399,7 @@ func structFields(t reflect.Type) []jsonField {
 		}
 	}
 	walk(t, nil)
-	got, _ := fieldCache.LoadOrStore(t, fields)
-	return got.([]jsonField)
+	return fields
 }
 
 func slicesDeleteName(fields []jsonField, name string) []jsonField {

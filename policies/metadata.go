@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -164,14 +165,8 @@ func decodeRule(p *pkgInfo, pkgName string) (Rule, []locError) {
 		errs = append(errs, locError{r.File, r.Row, label + ": " + fmt.Sprintf(format, args...)})
 	}
 
-	keys := make([]string, 0, len(a.Custom))
-	for k := range a.Custom {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-
 	var severity string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(a.Custom)) {
 		v := a.Custom[k]
 		var err error
 		switch k {

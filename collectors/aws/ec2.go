@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -83,16 +82,6 @@ func ec2Pages[T any](ctx context.Context, u *unit, op string, p ec2Pager[T], f f
 		f(out)
 	}
 	return ctx, true
-}
-
-// ec2Parallel runs fs at once and waits for them: the independent lists of a unit,
-// so its wall time is its longest chain of calls, not their sum.
-func ec2Parallel(fs ...func()) {
-	var wg sync.WaitGroup
-	for _, f := range fs {
-		wg.Go(f)
-	}
-	wg.Wait()
 }
 
 // ec2Entity is the Entity of an EC2 resource: its Name tag lifted out of its tags,

@@ -29,7 +29,7 @@ func collectSecurityGroups(ctx context.Context, u *unit, c ec2SecurityGroupAPI) 
 		rules  []ec2types.SecurityGroupRule
 		enis   []ec2types.NetworkInterface
 	)
-	ec2Parallel(
+	parallel(
 		func() {
 			ec2Pages(ctx, u, "DescribeSecurityGroups", ec2.NewDescribeSecurityGroupsPaginator(c, &ec2.DescribeSecurityGroupsInput{}),
 				func(out *ec2.DescribeSecurityGroupsOutput) { groups = append(groups, out.SecurityGroups...) })

@@ -42,7 +42,7 @@ func collectTransitGateways(ctx context.Context, u *unit, c ec2TGWAPI) {
 		tables      []ec2types.TransitGatewayRouteTable
 		tablesCtx   = ctx
 	)
-	ec2Parallel(
+	parallel(
 		func() {
 			ec2Pages(ctx, u, "DescribeTransitGateways", ec2.NewDescribeTransitGatewaysPaginator(c, &ec2.DescribeTransitGatewaysInput{}),
 				func(out *ec2.DescribeTransitGatewaysOutput) { gateways = append(gateways, out.TransitGateways...) })

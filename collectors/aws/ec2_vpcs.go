@@ -30,7 +30,7 @@ func collectVPCs(ctx context.Context, u *unit, c ec2VPCAPI) {
 		tables  []ec2types.RouteTable
 		dhcp    = map[string][]string{} // option set id -> custom DNS servers
 	)
-	ec2Parallel(
+	parallel(
 		func() {
 			ec2Pages(ctx, u, "DescribeVpcs", ec2.NewDescribeVpcsPaginator(c, &ec2.DescribeVpcsInput{}),
 				func(out *ec2.DescribeVpcsOutput) { vpcs = append(vpcs, out.Vpcs...) })

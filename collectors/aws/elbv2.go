@@ -3,7 +3,6 @@ package aws
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -57,7 +56,6 @@ type wafAPI interface {
 // internal ALBs and NLBs have an empty WAFID, which means "not read" for them.
 func collectELBv2(ctx context.Context, u *unit, c elbv2API, waf wafAPI) {
 	var (
-		wg           sync.WaitGroup
 		lbs          []snapshot.LoadBalancer
 		tgs          []snapshot.TargetGroup
 		lbCtx, tgCtx = ctx, ctx
@@ -65,9 +63,7 @@ func collectELBv2(ctx context.Context, u *unit, c elbv2API, waf wafAPI) {
 		tgArns       [][]string
 		lbTypes      []elbtypes.LoadBalancerTypeEnum
 	)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
+	parallel(func() {
 		p := elbv2.NewDescribeLoadBalancersPaginator(c, &elbv2.DescribeLoadBalancersInput{})
 		for p.HasMorePages() {
 			out, err := p.NextPage(lbCtx)
@@ -82,9 +78,7 @@ func collectELBv2(ctx context.Context, u *unit, c elbv2API, waf wafAPI) {
 			}
 		}
 		lbsOK = true
-	}()
-	go func() {
-		defer wg.Done()
+	}, func() {
 		p := elbv2.NewDescribeTargetGroupsPaginator(c, &elbv2.DescribeTargetGroupsInput{})
 		for p.HasMorePages() {
 			out, err := p.NextPage(tgCtx)
@@ -99,8 +93,7 @@ func collectELBv2(ctx context.Context, u *unit, c elbv2API, waf wafAPI) {
 			}
 		}
 		tgsOK = true
-	}()
-	wg.Wait()
+	})
 	if !lbsOK {
 		lbs = nil
 	}

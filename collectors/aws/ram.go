@@ -2,7 +2,6 @@ package aws
 
 import (
 	"context"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ram"
@@ -41,15 +40,13 @@ type ramAPI interface {
 // so SharePrincipal.Status stays empty.
 func collectRAM(ctx context.Context, u *unit, c ramAPI) {
 	var (
-		wg         sync.WaitGroup
 		shares     []snapshot.Share
 		principals []ramtypes.Principal
 		resources  []ramtypes.Resource
 		sharesOK   bool
 	)
-	wg.Add(3)
-	go func(ctx context.Context) {
-		defer wg.Done()
+	parallel(func() {
+		ctx := ctx
 		p := ram.NewGetResourceSharesPaginator(c, &ram.GetResourceSharesInput{ResourceOwner: ramtypes.ResourceOwnerSelf})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
@@ -70,9 +67,8 @@ func collectRAM(ctx context.Context, u *unit, c ramAPI) {
 			}
 		}
 		sharesOK = true
-	}(ctx)
-	go func(ctx context.Context) {
-		defer wg.Done()
+	}, func() {
+		ctx := ctx
 		p := ram.NewListPrincipalsPaginator(c, &ram.ListPrincipalsInput{ResourceOwner: ramtypes.ResourceOwnerSelf})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
@@ -84,9 +80,8 @@ func collectRAM(ctx context.Context, u *unit, c ramAPI) {
 			}
 			principals = append(principals, out.Principals...)
 		}
-	}(ctx)
-	go func(ctx context.Context) {
-		defer wg.Done()
+	}, func() {
+		ctx := ctx
 		p := ram.NewListResourcesPaginator(c, &ram.ListResourcesInput{ResourceOwner: ramtypes.ResourceOwnerSelf})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
@@ -98,8 +93,7 @@ func collectRAM(ctx context.Context, u *unit, c ramAPI) {
 			}
 			resources = append(resources, out.Resources...)
 		}
-	}(ctx)
-	wg.Wait()
+	})
 	if !sharesOK {
 		return
 	}

@@ -165,3 +165,14 @@ func depth(ctx context.Context) int {
 
 // str is *p, or "" for nil.
 func str(p *string) string { return aws.ToString(p) }
+
+// parallel runs fs at once and waits for them: the independent lists of a unit, so its
+// wall time is its longest chain of calls, not their sum. Each f that pages keeps its
+// own context (after(ctx) counts the calls of one chain).
+func parallel(fs ...func()) {
+	var wg sync.WaitGroup
+	for _, f := range fs {
+		wg.Go(f)
+	}
+	wg.Wait()
+}

@@ -67,7 +67,7 @@ func allCollections() []string {
 	for _, s := range services {
 		out = append(out, s.collections...)
 	}
-	return sortedSet(out)
+	return snapshot.SortedSet(out)
 }
 
 // Collector reads the Azure side of a snapshot.
@@ -218,7 +218,7 @@ func (c *Collector) subscriptions(ctx context.Context) ([]string, *snapshot.Scop
 		for _, s := range c.Subscriptions {
 			subs = append(subs, strings.ToLower(strings.TrimSpace(s)))
 		}
-		return sortedSet(subs), nil
+		return snapshot.SortedSet(subs), nil
 	}
 	s := snapshot.Scope{
 		Provider: providerAzure, Region: regionGlobal, Service: ServiceSubscriptions,
@@ -243,7 +243,7 @@ func (c *Collector) subscriptions(ctx context.Context) ([]string, *snapshot.Scop
 	if !ok {
 		return nil, &s
 	}
-	return sortedSet(subs), &s
+	return snapshot.SortedSet(subs), &s
 }
 
 // eachItem pages through pager and calls each for every non-nil item of every page
@@ -389,6 +389,3 @@ func derefs(ps []*string) []string {
 	}
 	return out
 }
-
-// sortedSet returns vals sorted without repeats or empty strings; nil when none remain.
-func sortedSet(vals []string) []string { return snapshot.SortedSet(vals) }

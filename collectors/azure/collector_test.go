@@ -58,7 +58,7 @@ func TestCollectScopes(t *testing.T) {
 		for _, e := range s.Errors {
 			classes = append(classes, e.Class)
 		}
-		scopes = append(scopes, got{s.Key(), s.Status, sortedSet(classes), s.Collections})
+		scopes = append(scopes, got{s.Key(), s.Status, snapshot.SortedSet(classes), s.Collections})
 	}
 	want := []got{{"azure//global/subscriptions", "ok", nil, allCollections()}}
 	for _, sub := range []string{subMain, subOther} {

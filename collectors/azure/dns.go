@@ -36,7 +36,7 @@ func (u *unit) dnsZones() error {
 						nets = append(nets, canonicalID(*n.ID))
 					}
 				}
-				zone.NetworkIDs = sortedSet(nets)
+				zone.NetworkIDs = snapshot.SortedSet(nets)
 			}
 			listed = append(listed, zone)
 		})
@@ -123,7 +123,7 @@ func (u *unit) privateDNSZones() error {
 				}
 				zone.NetworkIDs = append(zone.NetworkIDs, canonicalID(*l.Properties.VirtualNetwork.ID))
 			})
-		zone.NetworkIDs = sortedSet(zone.NetworkIDs)
+		zone.NetworkIDs = snapshot.SortedSet(zone.NetworkIDs)
 	}
 	u.out.DNSZones = listed
 	for _, zone := range listed {

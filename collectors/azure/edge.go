@@ -191,7 +191,7 @@ func (u *unit) applicationGateway(g *armnetwork.ApplicationGateway) {
 		lb.TargetGroupIDs = append(lb.TargetGroupIDs, tg.ID)
 		u.out.TargetGroups = append(u.out.TargetGroups, tg)
 	}
-	lb.TargetGroupIDs = sortedSet(lb.TargetGroupIDs)
+	lb.TargetGroupIDs = snapshot.SortedSet(lb.TargetGroupIDs)
 	u.out.LoadBalancers = append(u.out.LoadBalancers, lb)
 }
 
@@ -333,7 +333,7 @@ func (u *unit) frontDoorProfile(fd frontDoorClients, pr *armcdn.Profile) {
 		})
 	for _, k := range order {
 		tg := tgs[k]
-		tg.LoadBalancerIDs = sortedSet(tg.LoadBalancerIDs)
+		tg.LoadBalancerIDs = snapshot.SortedSet(tg.LoadBalancerIDs)
 		u.out.TargetGroups = append(u.out.TargetGroups, *tg)
 	}
 }
@@ -389,7 +389,7 @@ func (u *unit) frontDoorRoutes(fd frontDoorClients, rg, profile, endpoint string
 			if tg == nil {
 				return
 			}
-			lb.TargetGroupIDs = sortedSet(append(lb.TargetGroupIDs, tg.ID))
+			lb.TargetGroupIDs = snapshot.SortedSet(append(lb.TargetGroupIDs, tg.ID))
 			tg.LoadBalancerIDs = append(tg.LoadBalancerIDs, lb.ID)
 			proto := "HTTPS"
 			switch deref(p.ForwardingProtocol) {

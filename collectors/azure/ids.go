@@ -159,7 +159,7 @@ func mapIDs(ids []string, f func(string) string) []string {
 	for _, id := range ids {
 		out = append(out, f(id))
 	}
-	return sortedSet(out)
+	return snapshot.SortedSet(out)
 }
 
 // unify gives every reference in s the listed spelling of the id it names; an id that

@@ -118,7 +118,7 @@ func (u *unit) prefixes(op, what string, vals []string) []string {
 		}
 		out = append(out, pf.String())
 	}
-	return sortedSet(out)
+	return snapshot.SortedSet(out)
 }
 
 // addrs returns the IP addresses of vals sorted without repeats, noting those that do
@@ -133,7 +133,7 @@ func (u *unit) addrs(op, what string, vals []string) []string {
 		}
 		out = append(out, a.Unmap().String())
 	}
-	return sortedSet(out)
+	return snapshot.SortedSet(out)
 }
 
 // routeTables lists the route tables (user-defined routes) with the subnets using them.
@@ -157,7 +157,7 @@ func (u *unit) routeTables() error {
 						rt.SubnetIDs = append(rt.SubnetIDs, canonicalID(*s.ID))
 					}
 				}
-				rt.SubnetIDs = sortedSet(rt.SubnetIDs)
+				rt.SubnetIDs = snapshot.SortedSet(rt.SubnetIDs)
 				for _, r := range p.Routes {
 					if route, ok := u.route(op, rt.ID, r); ok {
 						rt.Routes = append(rt.Routes, route)
@@ -277,6 +277,6 @@ func addSystemRoutes(s *snapshot.Snapshot, units []*unit) {
 		}
 		sc.Note("other", "list virtual networks", fmt.Sprintf(
 			"the virtual networks of route tables %s could not be read, so their system routes (VNet, peerings) are missing",
-			strings.Join(sortedSet(missing[sc.Account]), ", ")))
+			strings.Join(snapshot.SortedSet(missing[sc.Account]), ", ")))
 	}
 }

@@ -72,7 +72,7 @@ func (u *unit) hubRouteTables(client *armnetwork.HubRouteTablesClient, hub snaps
 			rt.Region = hub.Region
 			rt.Default = strings.EqualFold(lastName(rt.ID), "defaultRouteTable")
 			if p := t.Properties; p != nil {
-				rt.Labels = sortedSet(derefs(p.Labels))
+				rt.Labels = snapshot.SortedSet(derefs(p.Labels))
 				rt.Associations = canonicalIDs(derefs(p.AssociatedConnections))
 				rt.Propagations = canonicalIDs(derefs(p.PropagatingConnections))
 				for _, r := range p.Routes {
@@ -147,8 +147,8 @@ func (u *unit) hubConnection(hub snapshot.Hub, c *armnetwork.HubVirtualNetworkCo
 					a.PropagatedRouteTableIDs = append(a.PropagatedRouteTableIDs, canonicalID(*t.ID))
 				}
 			}
-			a.PropagatedRouteTableIDs = sortedSet(a.PropagatedRouteTableIDs)
-			a.PropagationLabels = sortedSet(derefs(pr.Labels))
+			a.PropagatedRouteTableIDs = snapshot.SortedSet(a.PropagatedRouteTableIDs)
+			a.PropagationLabels = snapshot.SortedSet(derefs(pr.Labels))
 		}
 	}
 	return a
@@ -159,5 +159,5 @@ func canonicalIDs(ids []string) []string {
 	for _, id := range ids {
 		out = append(out, canonicalID(id))
 	}
-	return sortedSet(out)
+	return snapshot.SortedSet(out)
 }

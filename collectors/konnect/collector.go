@@ -227,7 +227,7 @@ func (c *Collector) networks(ctx context.Context) ([]snapshot.KonnectNetwork, sn
 			State:             n.State,
 			ProviderAccountID: acct.ProviderAccountID,
 			ProviderNetworkID: providerNetworkID(provider, acct.ProviderAccountID, n.ProviderMetadata.VPCID),
-			AvailabilityZones: sortedSet(n.AvailabilityZones),
+			AvailabilityZones: snapshot.SortedSet(n.AvailabilityZones),
 		}
 		var private, egress, hostnames []string
 		var access []string
@@ -240,7 +240,7 @@ func (c *Collector) networks(ctx context.Context) ([]snapshot.KonnectNetwork, sn
 		where := fmt.Sprintf("network %s (%s)", n.Name, n.ID)
 		kn.DataPlaneIPs = ips(&s, "list configurations", where+" data plane private IP", private)
 		kn.EgressIPs = ips(&s, "list configurations", where+" egress IP", egress)
-		kn.Hostnames = sortedSet(lower(hostnames))
+		kn.Hostnames = snapshot.SortedSet(lower(hostnames))
 		kn.APIAccess = mostExposed(access)
 		out = append(out, kn)
 	}
@@ -279,7 +279,7 @@ func cidrs(s *snapshot.Scope, operation, what string, vals []string) []string {
 		}
 		out = append(out, strings.TrimSpace(v))
 	}
-	return sortedSet(out)
+	return snapshot.SortedSet(out)
 }
 
 // mostExposed is the widest api_access among the configurations on one network:
@@ -365,7 +365,7 @@ func attachment(s *snapshot.Scope, t TransitGateway) (snapshot.KonnectAttachment
 	for _, d := range t.DNSConfig {
 		a.DNSConfig = append(a.DNSConfig, snapshot.KonnectDNSForward{
 			RemoteDNSServerIPs: dnsServers(s, op, where, d.Servers),
-			Domains:            sortedSet(lower(d.Domains)),
+			Domains:            snapshot.SortedSet(lower(d.Domains)),
 		})
 	}
 	sortForwards(a.DNSConfig)
@@ -536,6 +536,3 @@ func lower(vals []string) []string {
 	}
 	return out
 }
-
-// sortedSet returns vals sorted without repeats or empty strings; nil when none remain.
-func sortedSet(vals []string) []string { return snapshot.SortedSet(vals) }

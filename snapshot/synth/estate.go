@@ -3,6 +3,7 @@ package synth
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"slices"
 	"strings"
 
@@ -233,11 +234,7 @@ func (g *gen) share(account, region, kongAccount string, resources ...string) st
 // emitPrefixLists writes the customer prefix lists handed out to firewall rules and
 // the AWS-managed lists used by routes.
 func (g *gen) emitPrefixLists() {
-	keys := make([]string, 0, len(g.prefixLists))
-	for k := range g.prefixLists {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(g.prefixLists))
 	var dp []string
 	for _, ip := range g.kongs[0].dpIPs {
 		dp = append(dp, ip+"/32")

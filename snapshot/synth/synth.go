@@ -9,6 +9,7 @@ package synth
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -508,11 +509,4 @@ func (g *gen) newPeering(a, b *netPlan, k *kongPlan) *peerPlan {
 }
 
 // sorted returns the keys of a set in order.
-func sorted(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
+func sorted(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }

@@ -30,6 +30,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -278,14 +279,9 @@ func (r *Response) specificity() int {
 }
 
 func describe(c Call) string {
-	keys := make([]string, 0, len(c.Params))
-	for k := range c.Params {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s account=%s region=%s", c.Service, c.Operation, c.Account, c.Region)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(c.Params)) {
 		fmt.Fprintf(&b, " %s=%q", k, c.Params[k])
 	}
 	return b.String()
