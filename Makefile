@@ -4,7 +4,7 @@ BIN     := bin/dcgw-scan
 VERSION ?= 0.1.0-dev
 DEMO    := testdata/estates/demo
 
-.PHONY: help build test vet fmt lint golden demo bench bench-rules bench-mem bench-collect clean
+.PHONY: help build test vet fmt lint regal tree golden demo bench bench-rules bench-mem bench-collect clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -28,8 +28,15 @@ REGAL := bin/regal
 $(REGAL): tools/go.mod tools/go.sum
 	cd tools && $(GO) build -o ../$(REGAL) github.com/open-policy-agent/regal
 
-lint: vet $(REGAL) ## go vet, gofmt, and Regal (pinned in tools/go.mod) on the Rego rules
+lint: vet regal tree ## go vet, gofmt, Regal on the Rego rules, and the tree checks
+
+regal: $(REGAL) ## Regal (pinned in tools/go.mod) on the Rego rules
 	./$(REGAL) lint --format pretty policies/
+
+tree: ## fail on an untidy go.mod or a tracked file over 1 MB outside testdata/
+	$(GO) mod tidy -diff
+	@big=$$(git ls-files -z | grep -zv '^testdata/\|/testdata/' | xargs -0 -r stat -c '%s %n' 2>/dev/null | awk '$$1 > 1048576 {print}'); \
+	  if [ -n "$$big" ]; then echo "tracked files over 1 MB outside testdata/ (build output? see README, Development):"; echo "$$big"; exit 1; fi
 
 golden: ## rewrite the golden files from the current code (review the diff!)
 	$(GO) test ./cmd/scan/ ./sarif/ ./report/ ./snapshot/ -update
