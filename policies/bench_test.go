@@ -9,9 +9,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/synth"
 	"github.com/dcgw-scan/dcgw-scan/policies"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
-	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
 
 // benchSizes are the estates rules are measured on. The targets (one run, as ratios):

@@ -11,7 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/version"
 
-	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
+	"github.com/dcgw-scan/dcgw-scan/internal/synth"
 )
 
 // TestBuiltinRulesLoad loads the real embedded rules: a rule whose metadata is broken

@@ -13,8 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/synth"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
-	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
 
 // meta is a valid METADATA block for a fixture rule; tests edit it with strings.Replace.

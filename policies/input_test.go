@@ -10,8 +10,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/synth"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
-	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
 
 // fill sets every field reachable from v to a distinct non-zero value (slices and

@@ -13,8 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/policytest"
 	"github.com/dcgw-scan/dcgw-scan/policies"
-	"github.com/dcgw-scan/dcgw-scan/policies/policytest"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 

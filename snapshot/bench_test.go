@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/synth"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
-	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
 
 // benchSizes are the estates the loader is measured on.

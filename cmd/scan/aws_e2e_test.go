@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/dcgw-scan/dcgw-scan/collectors/aws/awstest"
+	"github.com/dcgw-scan/dcgw-scan/internal/awstest"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 

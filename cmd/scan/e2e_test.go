@@ -254,24 +254,6 @@ func exitOf(t *testing.T, err error) (int, string) {
 	return code, printed.String()
 }
 
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Errorf("%v (run go test ./cmd/scan -run TestEstates -update to create it)", err)
-		return
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-golden +got):\n%s", path, diff)
-	}
-}
-
 // jsonVerdicts reads the findings and not-evaluated entries of a JSON report as
 // sorted "RULE-ID resource" and "RULE-ID scope" lines.
 func jsonVerdicts(t *testing.T, report []byte) (findings, notEvaluated []string) {

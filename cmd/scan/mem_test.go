@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/synth"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
-	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
 )
 
 // TestPeakMemory10k measures the peak memory of `dcgw-scan check` on a synthetic
-// 10k-network estate (snapshot/synth): load, evaluation of every built-in rule, SARIF
+// 10k-network estate (internal/synth): load, evaluation of every built-in rule, SARIF
 // report. The estate is generated here and written to a file; the check runs in a
 // child process (this test binary, running run()) so the generator's memory does not
 // count, and it fails when the child's peak RSS reaches 1 GiB. Run with

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dcgw-scan/dcgw-scan/collectors/aws/awstest"
+	"github.com/dcgw-scan/dcgw-scan/internal/awstest"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 

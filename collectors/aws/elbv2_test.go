@@ -8,7 +8,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/dcgw-scan/dcgw-scan/collectors/aws/awstest"
+	"github.com/dcgw-scan/dcgw-scan/internal/awstest"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 

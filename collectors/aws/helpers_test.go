@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/dcgw-scan/dcgw-scan/collectors/aws/awstest"
+	"github.com/dcgw-scan/dcgw-scan/internal/awstest"
 )
 
 // testAccessKey is the access key id the test config signs with; manifests map it to

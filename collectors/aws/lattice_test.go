@@ -9,7 +9,7 @@ import (
 	lattypes "github.com/aws/aws-sdk-go-v2/service/vpclattice/types"
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/dcgw-scan/dcgw-scan/collectors/aws/awstest"
+	"github.com/dcgw-scan/dcgw-scan/internal/awstest"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 

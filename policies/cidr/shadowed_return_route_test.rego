@@ -1,8 +1,8 @@
 package dcgw.cidr.shadowed_return_route_test
 
-import data.dcgw.cidr.missing_return_route_test.estate
 import data.dcgw.cidr.shadowed_return_route
 import data.dcgw.lib.fixtures
+import data.dcgw.lib.route_fixtures.estate
 
 test_violations if {
 	got := {[f.resource, f.key] | some f in shadowed_return_route.deny} with input as estate with data.config as fixtures.config

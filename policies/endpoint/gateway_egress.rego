@@ -130,15 +130,8 @@ _wide(a, allowed) := set() if {
 	some c in edge.address_cidrs(a)
 	not _inside(c, allowed)
 } if {
-	_resolvable(a)
+	edge.resolvable(a)
 } else := {edge.address_text(a)}
-
-_resolvable(a) if a.kind == "cidr"
-
-_resolvable(a) if {
-	a.kind == "prefix-list"
-	edge.prefix_lists_by_id[a.value]
-}
 
 _inside(c, allowed) := false if {
 	not net.cidr_is_valid(netaddr.as_cidr(c))

@@ -58,15 +58,8 @@ deny contains f if {
 # _wide(a) are the parts of a destination that are not a data plane IP: CIDRs (prefix
 # lists expanded) other than a data plane IP, or the address itself when it is not a CIDR.
 _wide(a) := {c | some c in edge.address_cidrs(a); not edge.ip_of(c) in edge.dp_ip_set} if {
-	_resolvable(a)
+	edge.resolvable(a)
 } else := {edge.address_text(a)}
-
-_resolvable(a) if a.kind == "cidr"
-
-_resolvable(a) if {
-	a.kind == "prefix-list"
-	edge.prefix_lists_by_id[a.value]
-}
 
 # _wide_ports are the port ranges (or "all") of a rule beyond the gateway port.
 _wide_ports(rule) := ["all"] if {

@@ -1,8 +1,8 @@
 package dcgw.hub.auto_accept_test
 
 import data.dcgw.hub.auto_accept
-import data.dcgw.hub.unexpected_spoke_test.config
-import data.dcgw.hub.unexpected_spoke_test.estate
+import data.dcgw.lib.hub_fixtures.config
+import data.dcgw.lib.hub_fixtures.estate
 
 # tgw-2 auto-accepts too but carries no Kong attachment.
 test_violations if {

@@ -1,8 +1,8 @@
 package dcgw.hub.default_route_table_test
 
 import data.dcgw.hub.default_route_table
-import data.dcgw.hub.unexpected_spoke_test.config
-import data.dcgw.hub.unexpected_spoke_test.estate
+import data.dcgw.lib.hub_fixtures.config
+import data.dcgw.lib.hub_fixtures.estate
 
 test_violations if {
 	got := {[f.resource, f.key] | some f in default_route_table.deny} with input as estate with data.config as config

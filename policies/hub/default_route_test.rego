@@ -1,8 +1,8 @@
 package dcgw.hub.default_route_test
 
 import data.dcgw.hub.default_route
-import data.dcgw.hub.unexpected_spoke_test.config
-import data.dcgw.hub.unexpected_spoke_test.estate
+import data.dcgw.lib.hub_fixtures.config
+import data.dcgw.lib.hub_fixtures.estate
 
 # The ::/0 blackhole in Kong's TGW table and the default route of tgw-2 (no Kong) are not findings.
 test_violations if {

@@ -1,9 +1,9 @@
 package dcgw.hub.kong_propagation_test
 
 import data.dcgw.hub.kong_propagation
-import data.dcgw.hub.unexpected_spoke_test.config
-import data.dcgw.hub.unexpected_spoke_test.estate
 import data.dcgw.lib.fixtures
+import data.dcgw.lib.hub_fixtures.config
+import data.dcgw.lib.hub_fixtures.estate
 
 test_violations if {
 	got := {[f.resource, f.key] | some f in kong_propagation.deny} with input as estate with data.config as config

@@ -355,6 +355,15 @@ address_cidrs(a) := {a.value} if {
 	a.kind == "prefix-list"
 } else := set()
 
+# resolvable holds for an address whose CIDRs address_cidrs knows: a CIDR, or a prefix
+# list the snapshot holds.
+resolvable(a) if a.kind == "cidr"
+
+resolvable(a) if {
+	a.kind == "prefix-list"
+	prefix_lists_by_id[a.value]
+}
+
 # ---------------------------------------------------------------------------
 # Shadowing by a higher-priority deny
 # ---------------------------------------------------------------------------

@@ -160,6 +160,20 @@ test_open_address if {
 	got == {"any", "v4", "v6", "internet-tag", "star-tag", "any-tag", "open-list"}
 }
 
+test_resolvable if {
+	inp := {"prefix_lists": [{"id": "pl-1", "provider": "aws", "cidrs": ["10.0.0.0/8"]}]}
+	cases := {
+		"cidr": {"kind": "cidr", "value": "10.0.0.0/8"},
+		"list": {"kind": "prefix-list", "value": "pl-1"},
+		"missing-list": {"kind": "prefix-list", "value": "pl-gone"},
+		"group": {"kind": "group", "value": "sg-1"},
+		"tag": {"kind": "service-tag", "value": "Internet"},
+		"any": {"kind": "any"},
+	}
+	got := {name | some name, a in cases; edge.resolvable(a)} with input as inp
+	got == {"cidr", "list"}
+}
+
 test_all_ports if {
 	cases := {
 		"all": {"protocol": "all"},
