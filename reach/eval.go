@@ -257,6 +257,7 @@ func (ix *index) eval(l *layer, s *src, proto string, port int, d *dest, eph Por
 		if l.kind == layerNACL {
 			rok, rh := ix.reply(l, s, proto, d, eph)
 			if !rok {
+				rh.Note = "the request is admitted by " + r.key + "; the reply to the source is not allowed out on the ephemeral ports"
 				return false, rh, ""
 			}
 			h.ReplyKey, h.ReplyPorts = rh.Key, rh.ReplyPorts
