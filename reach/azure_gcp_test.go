@@ -75,8 +75,8 @@ func TestAzureNSG(t *testing.T) {
 				Ports: []PortRange{{443, 443}}, Hops: []string{"nsg-sub#r-allow#allow", "snet-1#none#allow"}, Forward: true, Return: true}},
 		},
 		{
-			name: "AllowVnetInBound over a peering with Kong admits the whole Konnect range on every port",
-			snap: azurePeering(nsg("nsg-sub", onSubnet, allow("r-dp", 100, "tcp", https, cidr(dp1), cidr(dp2)))),
+			name:  "AllowVnetInBound over a peering with Kong admits the whole Konnect range on every port",
+			snap:  azurePeering(nsg("nsg-sub", onSubnet, allow("r-dp", 100, "tcp", https, cidr(dp1), cidr(dp2)))),
 			class: ClassKongNetwork,
 			want: []view{{Dest: "snet-1", FWs: "nsg-sub", Class: ClassKongNetwork, Addrs: []string{kongCIDR}, Proto: "all",
 				Ports: []PortRange{{0, 65535}}, Hops: []string{"peer-1#peer-1#active", "nsg-sub#AllowVnetInBound#allow", "snet-1#none#allow"}, Forward: true, Return: true}},
