@@ -119,17 +119,13 @@ func (ix *index) awsDests(nid string, onlyEdge bool) []*dest {
 			kinds[a.ID] = a.Kind
 		}
 	}
-	for id, lb := range ix.lbs {
-		if lb.NetworkID == nid {
-			sets[id] = append(sets[id], ix.lbFirewalls[id]...)
-			kinds[id] = "load-balancer"
-		}
+	for _, id := range ix.lbsByNet[nid] {
+		sets[id] = append(sets[id], ix.lbFirewalls[id]...)
+		kinds[id] = "load-balancer"
 	}
-	for id, rg := range ix.rgws {
-		if rg.NetworkID == nid {
-			sets[id] = append(sets[id], rg.FirewallIDs...)
-			kinds[id] = "resource-gateway"
-		}
+	for _, id := range ix.rgwsByNet[nid] {
+		sets[id] = append(sets[id], ix.rgws[id].FirewallIDs...)
+		kinds[id] = "resource-gateway"
 	}
 	byKey := map[string][]string{} // group set -> interface members
 	var lbs, rgs []string

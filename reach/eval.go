@@ -196,9 +196,19 @@ type layer struct {
 	anchor  string   // resource a hop names when there is no firewall
 	note    string   // why a missing layer admits
 	assumed bool
+	deny    *Hop // the implicit deny hop, built once
 }
 
+// implicitDeny is the hop of traffic no rule of the layer matched.
 func (l *layer) implicitDeny() Hop {
+	if l.deny == nil {
+		h := l.buildImplicitDeny()
+		l.deny = &h
+	}
+	return *l.deny
+}
+
+func (l *layer) buildImplicitDeny() Hop {
 	h := Hop{Kind: "filter", ResourceID: l.ids[0], ResourceKind: l.kind, Direction: "ingress", Action: "deny", Implicit: true}
 	switch l.kind {
 	case layerNACL:

@@ -37,7 +37,7 @@ func (ix *index) sourcesFor(d *dest) []*src {
 	}
 	nets := append([]string{d.network}, ix.custPeers[d.network]...)
 	for _, nid := range nets {
-		for _, lbID := range ix.edgeByNet(nid) {
+		for _, lbID := range ix.edgeByNet[nid] {
 			lb := ix.lbs[lbID]
 			out = append(out, &src{class: ClassEdge, id: lbID, prefixes: ix.netRanges[lb.NetworkID], network: lb.NetworkID,
 				groups: ix.lbFirewalls[lbID], kong: -1,
@@ -51,17 +51,6 @@ func (ix *index) sourcesFor(d *dest) []*src {
 		out = append(out, &src{class: ClassNetwork, id: nid, prefixes: ix.netRanges[nid], network: nid, kong: -1,
 			out: Source{Class: ClassNetwork, ID: nid, Addresses: prefixStrings(ix.netRanges[nid]), WithinDestinationNetwork: nid == d.network}})
 	}
-	return out
-}
-
-func (ix *index) edgeByNet(nid string) []string {
-	var out []string
-	for id := range ix.edge {
-		if lb := ix.lbs[id]; lb != nil && lb.NetworkID == nid {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
 	return out
 }
 
@@ -259,18 +248,10 @@ func protocols(d *dest) []string {
 	return append(ps, "other")
 }
 
-// admitted is the outcome of one packet class through every layer.
-type admitted struct {
-	proto string
-	seg   PortRange
-	hops  []Hop
-	ref   string
-}
-
 // chain evaluates a packet through every layer in order; it stops at the first layer
 // that drops it.
-func (ix *index) chain(d *dest, s *src, proto string, port int) (bool, []Hop, string) {
-	hops := make([]Hop, 0, len(d.layers))
+func (ix *index) chain(d *dest, s *src, proto string, port int, buf []Hop) (bool, []Hop, string) {
+	hops := buf[:0]
 	ref := ""
 	for _, l := range d.layers {
 		ok, h, r := ix.eval(l, s, proto, port, d, ix.opts.EphemeralPorts)
@@ -286,28 +267,75 @@ func (ix *index) chain(d *dest, s *src, proto string, port int) (bool, []Hop, st
 }
 
 // evaluate lists what the layers admit from s: per protocol, each segment of the port
-// space split at every rule boundary (ports of a segment meet the same rules), decided by
-// one representative port.
-func (ix *index) evaluate(d *dest, s *src) []admitted {
-	var out []admitted
-	for _, proto := range protocols(d) {
+// space split at every rule boundary (ports of a segment meet the same rules) is decided
+// by one representative port; admitted segments through the same path and reference are
+// merged into port ranges, and everything collapses to protocol "all" when every
+// protocol is admitted on every port through one path.
+func (ix *index) evaluate(d *dest, s *src) []admittedFlow {
+	var out []admittedFlow
+	buf := make([]Hop, 0, len(d.layers))
+	add := func(proto string, from int, seg *PortRange, hops []Hop, ref string) {
+		for i := len(out) - 1; i >= 0 && out[i].proto == proto; i-- {
+			if out[i].ref == ref && hopsEqual(out[i].hops, hops) {
+				if seg != nil {
+					out[i].ports = appendRange(out[i].ports, *seg)
+				}
+				return
+			}
+		}
+		f := admittedFlow{proto: proto, hops: slices.Clone(hops), ref: ref}
+		if seg != nil {
+			f.ports = []PortRange{*seg}
+		}
+		out = append(out, f)
+	}
+	var rules []*crule
+	for _, l := range d.layers {
+		rules = append(rules, l.rules...)
+	}
+	protos := protocols(d)
+	complete := 0
+	for _, proto := range protos {
 		if !hasPorts(proto) {
-			if ok, hops, ref := ix.chain(d, s, proto, 0); ok {
-				out = append(out, admitted{proto: proto, hops: hops, ref: ref})
+			if ok, hops, ref := ix.chain(d, s, proto, 0, buf); ok {
+				add(proto, 0, nil, hops, ref)
+				complete++
 			}
 			continue
 		}
-		var rules []*crule
-		for _, l := range d.layers {
-			rules = append(rules, l.rules...)
-		}
+		all := true
 		for _, seg := range segments(PortRange{From: 0, To: 65535}, rules, proto) {
-			if ok, hops, ref := ix.chain(d, s, proto, seg.From); ok {
-				out = append(out, admitted{proto: proto, seg: seg, hops: hops, ref: ref})
+			if ok, hops, ref := ix.chain(d, s, proto, seg.From, buf); ok {
+				add(proto, seg.From, &seg, hops, ref)
+			} else {
+				all = false
 			}
 		}
+		if all {
+			complete++
+		}
+	}
+	if complete == len(protos) && len(out) == len(protos) {
+		for _, f := range out[1:] {
+			if f.ref != out[0].ref || !hopsEqual(f.hops, out[0].hops) {
+				return out
+			}
+		}
+		return []admittedFlow{{proto: "all", ports: []PortRange{{From: 0, To: 65535}}, hops: out[0].hops, ref: out[0].ref}}
 	}
 	return out
+}
+
+func hopsEqual(a, b []Hop) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ResourceID != b[i].ResourceID || a[i].Key != b[i].Key || a[i].Action != b[i].Action || a[i].ReplyKey != b[i].ReplyKey {
+			return false
+		}
+	}
+	return true
 }
 
 // flowsTo computes the admitted flows to one destination.
@@ -334,7 +362,7 @@ func (ix *index) flowsTo(d *dest) []Flow {
 				if !rt.forward && !rt.ret {
 					continue
 				}
-				for _, a := range mergeAdmitted(ix.evaluate(d, one)) {
+				for _, a := range ix.evaluate(d, one) {
 					k := a.proto + "|" + portsKey(a) + "|" + hopsKey(a.hops) + "|" + hopsKey(rt.fwdHops) + "|" + hopsKey(rt.retHops)
 					g := byKey[k]
 					if g == nil {
@@ -356,7 +384,7 @@ func (ix *index) flowsTo(d *dest) []Flow {
 		if !rt.forward && !rt.ret {
 			continue
 		}
-		for _, a := range mergeAdmitted(ix.evaluate(d, s)) {
+		for _, a := range ix.evaluate(d, s) {
 			out = append(out, ix.flow(d, s.out, a, rt, ihop))
 		}
 	}
@@ -383,45 +411,6 @@ type admittedFlow struct {
 	ref   string
 }
 
-// mergeAdmitted merges the admitted segments that share a protocol, a path and a
-// reference into port ranges, and collapses to protocol "all" when every protocol is
-// admitted on every port through the same path.
-func mergeAdmitted(as []admitted) []admittedFlow {
-	var out []admittedFlow
-	idx := map[string]int{}
-	for _, a := range as {
-		k := a.proto + "|" + hopsKey(a.hops) + "|" + a.ref
-		i, ok := idx[k]
-		if !ok {
-			i = len(out)
-			idx[k] = i
-			out = append(out, admittedFlow{proto: a.proto, hops: a.hops, ref: a.ref})
-		}
-		if hasPorts(a.proto) {
-			out[i].ports = appendRange(out[i].ports, a.seg)
-		}
-	}
-	// Collapse: one flow per protocol, each complete, through one path.
-	protos := map[string]bool{}
-	for _, a := range as {
-		protos[a.proto] = true
-	}
-	if len(out) == len(protos) && len(out) > 0 && protos["tcp"] && protos["udp"] && protos["icmp"] && protos["other"] {
-		key := hopsKey(out[0].hops) + "|" + out[0].ref
-		all := true
-		for _, f := range out {
-			if hopsKey(f.hops)+"|"+f.ref != key || (hasPorts(f.proto) && !(len(f.ports) == 1 && f.ports[0] == PortRange{From: 0, To: 65535})) {
-				all = false
-				break
-			}
-		}
-		if all {
-			return []admittedFlow{{proto: "all", ports: []PortRange{{From: 0, To: 65535}}, hops: out[0].hops, ref: out[0].ref}}
-		}
-	}
-	return out
-}
-
 func portsKey(a admittedFlow) string {
 	var b strings.Builder
 	for _, p := range a.ports {
@@ -436,6 +425,11 @@ func portsKey(a admittedFlow) string {
 // hopsKey identifies a path: the resource, entry and action of each hop.
 func hopsKey(hs []Hop) string {
 	var b strings.Builder
+	n := 0
+	for _, h := range hs {
+		n += len(h.ResourceID) + len(h.Key) + len(h.Action) + len(h.ReplyKey) + 4
+	}
+	b.Grow(n)
 	for _, h := range hs {
 		b.WriteString(h.ResourceID)
 		b.WriteByte('#')

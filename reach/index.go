@@ -35,6 +35,9 @@ type index struct {
 	edge         map[string]bool
 	lbFirewalls  map[string][]string // load balancer -> its security groups
 	rgws         map[string]*snapshot.ResourceGateway
+	lbsByNet     map[string][]string // load balancers by network, sorted
+	rgwsByNet    map[string][]string // resource gateways by network, sorted
+	edgeByNet    map[string][]string // edge load balancers by network, sorted
 	rgwKong      map[string][]int // resource gateway -> Konnect networks reaching it by endpoint
 	rgwAttach    map[string]string
 	kong         []*kongNet
@@ -78,7 +81,7 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 		hubAtts: map[string]*snapshot.HubAttachment{}, hubTables: map[string]*rtable{}, assocTable: map[string]string{},
 		peerings: map[string]*snapshot.Peering{}, firewalls: map[string]*cfw{}, fwByNet: map[string][]*cfw{},
 		lbs: map[string]*snapshot.LoadBalancer{}, edge: map[string]bool{}, lbFirewalls: map[string][]string{},
-		rgws: map[string]*snapshot.ResourceGateway{}, rgwKong: map[string][]int{}, rgwAttach: map[string]string{},
+		rgws: map[string]*snapshot.ResourceGateway{}, lbsByNet: map[string][]string{}, rgwsByNet: map[string][]string{}, edgeByNet: map[string][]string{}, rgwKong: map[string][]int{}, rgwAttach: map[string]string{},
 		conns: map[string][]*conn{}, custPeers: map[string][]string{},
 		subnetNACLs: map[string][]string{}, subnetNSGs: map[string][]string{}, nicNSGsByNet: map[string][]string{},
 	}
@@ -125,6 +128,23 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 	ix.indexFirewalls()
 	ix.indexEdge()
 	ix.indexKong()
+	for i := range s.LoadBalancers {
+		lb := &s.LoadBalancers[i]
+		ix.lbsByNet[lb.NetworkID] = append(ix.lbsByNet[lb.NetworkID], lb.ID)
+		if ix.edge[lb.ID] {
+			ix.edgeByNet[lb.NetworkID] = append(ix.edgeByNet[lb.NetworkID], lb.ID)
+		}
+	}
+	for i := range s.ResourceGateways {
+		rg := &s.ResourceGateways[i]
+		ix.rgwsByNet[rg.NetworkID] = append(ix.rgwsByNet[rg.NetworkID], rg.ID)
+	}
+	for _, m := range []map[string][]string{ix.lbsByNet, ix.edgeByNet, ix.rgwsByNet} {
+		for k := range m {
+			slices.Sort(m[k])
+			m[k] = slices.Compact(m[k])
+		}
+	}
 	return ix
 }
 

@@ -10,8 +10,8 @@
 package reach
 
 import (
-	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
@@ -182,7 +182,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *Model {
 	for _, d := range m.dests {
 		m.flows = append(m.flows, m.ix.flowsTo(d)...)
 	}
-	slices.SortFunc(m.flows, compareFlows)
+	sortFlows(m.flows)
 	return m
 }
 
@@ -193,21 +193,45 @@ func (m *Model) Flows() []Flow { return m.flows }
 // Options returns the options the model was built with (defaults filled in).
 func (m *Model) Options() Options { return m.opts }
 
-func compareFlows(a, b Flow) int {
-	return cmp.Or(
-		strings.Compare(a.Destination.ID, b.Destination.ID),
-		strings.Compare(a.Destination.SubnetID, b.Destination.SubnetID),
-		strings.Compare(strings.Join(a.Destination.FirewallIDs, ","), strings.Join(b.Destination.FirewallIDs, ",")),
-		strings.Compare(a.Destination.Target, b.Destination.Target),
-		strings.Compare(a.Source.Class, b.Source.Class),
-		strings.Compare(a.Source.ID, b.Source.ID),
-		strings.Compare(strings.Join(a.Source.Addresses, ","), strings.Join(b.Source.Addresses, ",")),
-		strings.Compare(a.Protocol, b.Protocol),
-		cmpPorts(a.Ports, b.Ports),
-		strings.Compare(hopsKey(a.Hops), hopsKey(b.Hops)),
-	)
+// sortFlows sorts flows by destination (id, subnet, firewalls, target), source (class,
+// id, addresses), protocol, ports and path, with one precomputed key per flow.
+func sortFlows(fs []Flow) {
+	keys := make([]string, len(fs))
+	for i := range fs {
+		keys[i] = flowKey(&fs[i])
+	}
+	perm := make([]int, len(fs))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+	sorted := make([]Flow, len(fs))
+	for i, p := range perm {
+		sorted[i] = fs[p]
+	}
+	copy(fs, sorted)
 }
 
-func cmpPorts(a, b []PortRange) int {
-	return slices.CompareFunc(a, b, func(x, y PortRange) int { return cmp.Or(cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To)) })
+func flowKey(f *Flow) string {
+	var b strings.Builder
+	sep := func(s string) {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	sep(f.Destination.ID)
+	sep(f.Destination.SubnetID)
+	sep(strings.Join(f.Destination.FirewallIDs, ","))
+	sep(f.Destination.Target)
+	sep(f.Source.Class)
+	sep(f.Source.ID)
+	sep(strings.Join(f.Source.Addresses, ","))
+	sep(f.Protocol)
+	for _, p := range f.Ports {
+		// Fixed width so that ports sort numerically.
+		b.WriteString(strconv.Itoa(100000 + p.From))
+		b.WriteString(strconv.Itoa(100000 + p.To))
+	}
+	b.WriteByte(0)
+	b.WriteString(hopsKey(f.Hops))
+	return b.String()
 }

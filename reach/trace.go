@@ -176,7 +176,7 @@ func (m *Model) traceSrc(v Verdict, s *src, proto string, port int, d *dest) Ver
 		}
 		return v
 	}
-	ok, hops, ref := ix.chain(d, s, proto, port)
+	ok, hops, ref := ix.chain(d, s, proto, port, nil)
 	v.Hops = append(v.Hops, hops...)
 	v.Source.GroupRef = ref
 	if !ok {
