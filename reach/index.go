@@ -38,7 +38,7 @@ type index struct {
 	lbsByNet     map[string][]string // load balancers by network, sorted
 	rgwsByNet    map[string][]string // resource gateways by network, sorted
 	edgeByNet    map[string][]string // edge load balancers by network, sorted
-	rgwKong      map[string][]int // resource gateway -> Konnect networks reaching it by endpoint
+	rgwKong      map[string][]int    // resource gateway -> Konnect networks reaching it by endpoint
 	rgwAttach    map[string]string
 	kong         []*kongNet
 	conns        map[string][]*conn // customer network -> its connections to Kong

@@ -172,7 +172,8 @@ type Model struct {
 	flows []Flow
 }
 
-// Build computes the model of snap. It reads snap and never modifies it.
+// Build computes the model of snap. It reads snap and never modifies it. The model is
+// read-only afterwards: Flows and Trace are safe for concurrent use.
 func Build(snap *snapshot.Snapshot, opts Options) *Model {
 	if opts.EphemeralPorts == (PortRange{}) {
 		opts.EphemeralPorts = PortRange{From: 1024, To: 65535}
@@ -183,6 +184,15 @@ func Build(snap *snapshot.Snapshot, opts Options) *Model {
 		m.flows = append(m.flows, m.ix.flowsTo(d)...)
 	}
 	sortFlows(m.flows)
+	// Build every layer's implicit deny hop now, so that Trace only reads the model and
+	// concurrent Trace calls are safe.
+	for _, d := range m.dests {
+		for _, l := range d.layers {
+			if l.kind != layerNone {
+				l.implicitDeny()
+			}
+		}
+	}
 	return m
 }
 
