@@ -1,0 +1,247 @@
+// Package reach is the reachability model of a DCGW estate: which traffic the routes and
+// the filtering layers (network ACLs, security groups, NSGs, GCP firewall rules) of a
+// snapshot admit to the gateway-facing destinations, from which source classes, on which
+// protocols and ports, and through which hops. Rules decide on admitted flows, not on
+// single firewall entries (docs: DESIGN.md, "Verdicts are about traffic, not entries").
+//
+// Build computes the model once per check from a snapshot it does not modify; Flows lists
+// the admitted flows (exposed to Rego as input.reach.flows) and Trace answers one
+// "path" question hop by hop. The model imports only the snapshot package.
+package reach
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
+)
+
+// Source classes.
+const (
+	// ClassInternet is any public address: admitted only by a rule whose source covers
+	// the whole internet (0.0.0.0/0, ::/0, any, the Internet/*/Any tags, a prefix list
+	// holding a /0).
+	ClassInternet = "internet"
+	// ClassKongDP is the data plane IPs of one Konnect network.
+	ClassKongDP = "kong-dp"
+	// ClassKongNetwork is the rest of one Konnect network's CIDR (the DP IPs left out).
+	ClassKongNetwork = "kong-network"
+	// ClassEdge is one edge load balancer (the addresses of its network).
+	ClassEdge = "edge"
+	// ClassNetwork is one customer network (its address ranges).
+	ClassNetwork = "network"
+)
+
+// PortRange is an inclusive port range.
+type PortRange struct {
+	From int `json:"from"`
+	To   int `json:"to"`
+}
+
+// Options tune Build.
+type Options struct {
+	// EdgeLoadBalancers are the load balancers that front the gateway (config
+	// edge_load_balancers). Empty: every internet-facing load balancer with a data plane
+	// IP among the targets of one of its target groups (as dcgw.lib.edge decides).
+	EdgeLoadBalancers []string `json:"edge_load_balancers,omitempty"`
+	// EphemeralPorts are the client ports a reply goes back to through a stateless ACL.
+	// Zero value: 1024-65535, AWS's recommendation for network ACLs
+	// (docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html#nacl-ephemeral-ports).
+	EphemeralPorts PortRange `json:"ephemeral_ports"`
+	// AllowedSourceRanges (config allowed_source_ranges) are only recorded on the model:
+	// rules decide what they allow.
+	AllowedSourceRanges []string `json:"allowed_source_ranges,omitempty"`
+}
+
+// Source is where an admitted flow comes from.
+type Source struct {
+	// Class is internet, kong-dp, kong-network, edge or network.
+	Class string `json:"class"`
+	// ID is the Konnect network id (kong-dp, kong-network), the load balancer id (edge)
+	// or the customer network id (network); empty for internet.
+	ID string `json:"id,omitempty"`
+	// Addresses are the source addresses the filters admitted: the admitted DP IPs
+	// (kong-dp), the Konnect CIDR (kong-network), the network's ranges (edge, network),
+	// 0.0.0.0/0 or ::/0 (internet).
+	Addresses []string `json:"addresses,omitempty"`
+	// WithinDestinationNetwork is true when the source is the destination's own network
+	// (or an edge load balancer in it): intra-network traffic, not "wide".
+	WithinDestinationNetwork bool `json:"within_destination_network,omitempty"`
+	// GroupRef is the security group (or application security group, GCP source tag or
+	// service account) a filter admitted the source through, when it did so by reference
+	// rather than by address.
+	GroupRef string `json:"group_ref,omitempty"`
+}
+
+// Destination is what admitted traffic lands on, with the firewalls in front of it.
+type Destination struct {
+	// Kind is interfaces (the members of a set of security groups, or the NICs/instances
+	// behind an NSG or GCP firewall), load-balancer or resource-gateway.
+	Kind string `json:"kind"`
+	// ID is the resource traffic lands on: a subnet id (interfaces), a load balancer id, a
+	// resource gateway id, or a GCP network id.
+	ID        string `json:"id"`
+	Provider  string `json:"provider,omitempty"`
+	NetworkID string `json:"network_id,omitempty"`
+	// SubnetID is the subnet the traffic enters (its route table and subnet-level
+	// firewalls apply).
+	SubnetID string   `json:"subnet_id,omitempty"`
+	CIDRs    []string `json:"cidrs,omitempty"`
+	// Members are the resources behind the security groups or NIC NSG (interfaces,
+	// instances, load balancers, resource gateways).
+	Members []string `json:"members,omitempty"`
+	// FirewallIDs are every firewall in front of it, subnet level first.
+	FirewallIDs []string `json:"firewall_ids,omitempty"`
+	// Target is the GCP target (tag:x, service-account:y) the destination stands for;
+	// empty for instances matched only by untargeted rules.
+	Target string `json:"target,omitempty"`
+	// Edge is true for an edge load balancer; ListenerPorts are its listeners' ports.
+	Edge          bool  `json:"edge,omitempty"`
+	ListenerPorts []int `json:"listener_ports,omitempty"`
+	// Assumed lists what the snapshot does not say and the model assumed (conservatively,
+	// towards reporting exposure), e.g. which subnet an interface is in.
+	Assumed []string `json:"assumed,omitempty"`
+}
+
+// Hop is one step of a path: a route entry, a peering, or a firewall rule. ResourceID is
+// an id in the snapshot; Key names the entry inside it.
+type Hop struct {
+	// Kind is route (VPC/VNet/GCP route table), hub-route (TGW/vHub route table), peering,
+	// attachment (a Konnect attachment) or filter (a firewall rule).
+	Kind       string `json:"kind"`
+	ResourceID string `json:"resource_id"`
+	// ResourceKind is the firewall kind (aws-network-acl, aws-security-group, azure-nsg,
+	// gcp-firewall) for filter hops.
+	ResourceKind string `json:"resource_kind,omitempty"`
+	// Key is the entry: a route's destination, a rule id, a NACL "ingress/100", an NSG
+	// default rule name.
+	Key string `json:"key"`
+	// Action is allow or deny (filters), forward, blackhole, drop or missing (routes),
+	// active or inactive (peerings, attachments).
+	Action    string `json:"action"`
+	Direction string `json:"direction,omitempty"`
+	// Target is the next hop of a route (peering id, attachment id, gateway id).
+	Target string `json:"target,omitempty"`
+	// State is the peering's or attachment's own state, as the provider spells it.
+	State string `json:"state,omitempty"`
+	// ReplyKey is, for a stateless ACL, the egress rule that lets the reply back out, and
+	// ReplyPorts the ephemeral ports it admits.
+	ReplyKey   string      `json:"reply_key,omitempty"`
+	ReplyPorts []PortRange `json:"reply_ports,omitempty"`
+	// Implicit marks an entry that is not in the snapshot but applies by the provider's
+	// documentation (the NACL "*" deny, NSG default rules, GCP's implied deny).
+	Implicit bool `json:"implicit,omitempty"`
+	// Assumed marks a hop that rests on an assumption (see Note).
+	Assumed bool   `json:"assumed,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
+// Flow is traffic the model admits: from a source class, to a destination, on one
+// protocol and its merged port ranges, through the hops in order (routing, then the
+// filters from the outermost in).
+type Flow struct {
+	Source      Source      `json:"source"`
+	Destination Destination `json:"destination"`
+	// Protocol is tcp, udp, icmp, icmpv6, an IANA number, other (every protocol not named
+	// by a rule in front of the destination) or all (every protocol, every port, through
+	// the same hops).
+	Protocol string `json:"protocol"`
+	// Ports are the admitted destination ports; empty for protocols without ports.
+	Ports []PortRange `json:"ports,omitempty"`
+	Hops  []Hop       `json:"hops"`
+	// ForwardRouted is whether the source's traffic is routed to the destination (Kong
+	// sources: over a peering or a hub route table; always true for internet, whose
+	// routing is evidence only, and for sources in the destination's network).
+	ForwardRouted bool `json:"forward_routed"`
+	// ReturnRouted is whether the destination's subnet routes replies back to the source
+	// (Kong sources); ReturnHops are the route entries that decide it.
+	ReturnRouted bool  `json:"return_routed"`
+	ReturnHops   []Hop `json:"return_hops,omitempty"`
+	// InternetRoute is whether the destination subnet's route table sends 0.0.0.0/0 or
+	// ::/0 to an internet gateway (evidence, not a condition); InternetRouteHop is that route.
+	InternetRoute    bool `json:"internet_route"`
+	InternetRouteHop *Hop `json:"internet_route_hop,omitempty"`
+}
+
+// Model is the reachability model of one snapshot.
+type Model struct {
+	opts  Options
+	ix    *index
+	dests []*dest
+	flows []Flow
+}
+
+// Build computes the model of snap. It reads snap and never modifies it. The model is
+// read-only afterwards: Flows and Trace are safe for concurrent use.
+func Build(snap *snapshot.Snapshot, opts Options) *Model {
+	if opts.EphemeralPorts == (PortRange{}) {
+		opts.EphemeralPorts = PortRange{From: 1024, To: 65535}
+	}
+	m := &Model{opts: opts, ix: newIndex(snap, opts)}
+	m.dests = m.ix.destinations()
+	for _, d := range m.dests {
+		m.flows = append(m.flows, m.ix.flowsTo(d)...)
+	}
+	sortFlows(m.flows)
+	// Build every layer's implicit deny hop now, so that Trace only reads the model and
+	// concurrent Trace calls are safe.
+	for _, d := range m.dests {
+		for _, l := range d.layers {
+			if l.kind != layerNone {
+				l.implicitDeny()
+			}
+		}
+	}
+	return m
+}
+
+// Flows returns the admitted flows to gateway-facing destinations, sorted by
+// destination, source, protocol and ports. The slice is the model's: do not modify it.
+func (m *Model) Flows() []Flow { return m.flows }
+
+// Options returns the options the model was built with (defaults filled in).
+func (m *Model) Options() Options { return m.opts }
+
+// sortFlows sorts flows by destination (id, subnet, firewalls, target), source (class,
+// id, addresses), protocol, ports and path, with one precomputed key per flow.
+func sortFlows(fs []Flow) {
+	keys := make([]string, len(fs))
+	for i := range fs {
+		keys[i] = flowKey(&fs[i])
+	}
+	perm := make([]int, len(fs))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+	sorted := make([]Flow, len(fs))
+	for i, p := range perm {
+		sorted[i] = fs[p]
+	}
+	copy(fs, sorted)
+}
+
+func flowKey(f *Flow) string {
+	var b strings.Builder
+	sep := func(s string) {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	sep(f.Destination.ID)
+	sep(f.Destination.SubnetID)
+	sep(strings.Join(f.Destination.FirewallIDs, ","))
+	sep(f.Destination.Target)
+	sep(f.Source.Class)
+	sep(f.Source.ID)
+	sep(strings.Join(f.Source.Addresses, ","))
+	sep(f.Protocol)
+	for _, p := range f.Ports {
+		// Fixed width so that ports sort numerically.
+		b.WriteString(strconv.Itoa(100000 + p.From))
+		b.WriteString(strconv.Itoa(100000 + p.To))
+	}
+	b.WriteByte(0)
+	b.WriteString(hopsKey(f.Hops))
+	return b.String()
+}

@@ -1,0 +1,246 @@
+package reach
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
+)
+
+// rentry is one route of a table for one destination prefix (a prefix-list route gives
+// one entry per list entry).
+type rentry struct {
+	prefix netip.Prefix
+	key    string // the destination as the snapshot writes it ("pl-x:10.0.0.0/8" for list entries)
+	// targetKind and targetIDs are the next hop: a VPC target kind and id, or for hub
+	// tables "hub-attachment" and the attachment ids.
+	targetKind string
+	targetIDs  []string
+	drop       bool   // blackhole state, target none, or a hub route without next hop
+	dropWhy    string // blackhole or drop
+	rank       int    // origin rank: static 0, prefix list 1, propagated 2, system 3
+	priority   int
+	note       string
+}
+
+// rtable is a route table indexed for longest prefix match: the entries by exact prefix
+// and the prefix lengths present, longest first (sorted once per table).
+type rtable struct {
+	id      string
+	kind    string // route or hub-route (the hop kind)
+	byPfx   map[netip.Prefix][]*rentry
+	lens4   []int
+	lens6   []int
+	entries []*rentry
+}
+
+func newTable(id, kind string, es []*rentry) *rtable {
+	t := &rtable{id: id, kind: kind, byPfx: make(map[netip.Prefix][]*rentry, len(es)), entries: es}
+	seen4, seen6 := map[int]bool{}, map[int]bool{}
+	for _, e := range es {
+		t.byPfx[e.prefix] = append(t.byPfx[e.prefix], e)
+		if e.prefix.Addr().Is4() {
+			if !seen4[e.prefix.Bits()] {
+				seen4[e.prefix.Bits()] = true
+				t.lens4 = append(t.lens4, e.prefix.Bits())
+			}
+		} else if !seen6[e.prefix.Bits()] {
+			seen6[e.prefix.Bits()] = true
+			t.lens6 = append(t.lens6, e.prefix.Bits())
+		}
+	}
+	slices.SortFunc(t.lens4, func(a, b int) int { return b - a })
+	slices.SortFunc(t.lens6, func(a, b int) int { return b - a })
+	for _, list := range t.byPfx {
+		slices.SortStableFunc(list, func(a, b *rentry) int {
+			return cmp.Or(cmp.Compare(a.priority, b.priority), cmp.Compare(a.rank, b.rank))
+		})
+	}
+	return t
+}
+
+// lookup is the route that wins for every address of p: the longest prefix that
+// contains p, then the lowest priority (GCP), then static before prefix-list before
+// propagated before system routes. AWS VPC: docs.aws.amazon.com/vpc/latest/userguide/
+// route-tables-priority.html; TGW ("Route evaluation order": most specific route, then
+// static over propagated for the same destination): docs.aws.amazon.com/vpc/latest/tgw/
+// how-transit-gateways-work.html; Azure (UDR > BGP > system): learn.microsoft.com/azure/
+// virtual-network/virtual-networks-udr-overview; GCP (most specific, then priority):
+// cloud.google.com/vpc/docs/routes#routeselection. Nil when no route covers p.
+func (t *rtable) lookup(p netip.Prefix) *rentry {
+	if t == nil {
+		return nil
+	}
+	lens := t.lens4
+	if !p.Addr().Is4() {
+		lens = t.lens6
+	}
+	for _, l := range lens {
+		if l > p.Bits() {
+			continue
+		}
+		q, err := p.Addr().Prefix(l)
+		if err != nil {
+			continue
+		}
+		if es := t.byPfx[q]; len(es) > 0 {
+			return es[0]
+		}
+	}
+	return nil
+}
+
+// hop renders the route as a path hop of table t.
+func (t *rtable) hop(e *rentry) Hop {
+	h := Hop{Kind: t.kind, ResourceID: t.id, Key: e.key, Action: "forward", Target: strings.Join(e.targetIDs, ","), Note: e.note}
+	if h.Target == "" {
+		h.Target = e.targetKind
+	}
+	if e.drop {
+		h.Action = e.dropWhy
+	}
+	return h
+}
+
+// missingHop is the hop of a table with no route for p.
+func (t *rtable) missingHop(p netip.Prefix) Hop {
+	return Hop{Kind: t.kind, ResourceID: t.id, Key: p.String(), Action: "missing", Note: "no route covers " + p.String()}
+}
+
+func originRank(origin string, prefixList bool) int {
+	switch {
+	case origin == "system":
+		return 3
+	case origin == "propagated":
+		return 2
+	case prefixList:
+		return 1
+	}
+	return 0
+}
+
+// vpcTable compiles a VPC/VNet/GCP route table; prefix-list routes count each entry.
+func (ix *index) vpcTable(rt *snapshot.RouteTable) *rtable {
+	var es []*rentry
+	for i := range rt.Routes {
+		r := &rt.Routes[i]
+		add := func(p netip.Prefix, key string) {
+			e := &rentry{prefix: p, key: key, targetKind: r.TargetKind, priority: r.Priority,
+				rank: originRank(r.Origin, r.PrefixListID != "")}
+			if r.TargetID != "" {
+				e.targetIDs = []string{r.TargetID}
+			}
+			switch {
+			case r.State == "blackhole":
+				e.drop, e.dropWhy = true, "blackhole"
+			case r.TargetKind == snapshot.TargetNone:
+				e.drop, e.dropWhy = true, "drop"
+			}
+			es = append(es, e)
+		}
+		if r.Destination != "" {
+			if p, ok := parsePrefix(r.Destination); ok {
+				add(p, r.Destination)
+			}
+			continue
+		}
+		for _, p := range ix.prefixLists[r.PrefixListID] {
+			add(p, r.PrefixListID+":"+p.String())
+		}
+	}
+	return newTable(rt.ID, "route", es)
+}
+
+// hubTable compiles a hub route table: its routes (static beats propagated at equal
+// prefix; a static blackhole drops) and, for each attachment propagating into it without
+// a route entry of that prefix in the snapshot, the ranges of the attachment's network as
+// propagated routes (noted as derived from the propagation).
+func (ix *index) hubTable(t *snapshot.HubRouteTable, props []string) *rtable {
+	var es []*rentry
+	have := map[netip.Prefix]bool{}
+	for i := range t.Routes {
+		r := &t.Routes[i]
+		mk := func(p netip.Prefix, key string) {
+			e := &rentry{prefix: p, key: key, targetKind: "hub-attachment", targetIDs: r.AttachmentIDs,
+				rank: originRank(r.Type, r.PrefixListID != "")}
+			if r.Type == "static" && r.PrefixListID == "" {
+				e.rank = 0
+			}
+			if r.State == "blackhole" || len(r.AttachmentIDs) == 0 {
+				e.drop, e.dropWhy = true, "blackhole"
+			}
+			have[p] = true
+			es = append(es, e)
+		}
+		if r.Destination != "" {
+			if p, ok := parsePrefix(r.Destination); ok {
+				mk(p, r.Destination)
+			}
+			continue
+		}
+		for _, p := range ix.prefixLists[r.PrefixListID] {
+			mk(p, r.PrefixListID+":"+p.String())
+		}
+	}
+	for _, aid := range props {
+		a := ix.hubAtts[aid]
+		if a == nil || a.NetworkID == "" {
+			continue
+		}
+		for _, p := range ix.netRanges[a.NetworkID] {
+			if have[p] {
+				continue
+			}
+			es = append(es, &rentry{prefix: p, key: p.String(), targetKind: "hub-attachment", targetIDs: []string{aid}, rank: 2,
+				note: "propagated by attachment " + aid + " (no route entry in the snapshot)"})
+		}
+	}
+	return newTable(t.ID, "hub-route", es)
+}
+
+// subnetTable is the route table a subnet uses: its route_table_id, else a table that
+// lists it (an explicit association), else its network's main table (as dcgw.lib.routes
+// subnet_route_table decides; AWS: docs.aws.amazon.com/vpc/latest/userguide/
+// RouteTables.html#subnet-route-tables).
+func (ix *index) subnetTable(s *snapshot.Subnet) *rtable {
+	if s.RouteTableID != "" {
+		return ix.tables[s.RouteTableID]
+	}
+	if id, ok := ix.listTable[s.ID]; ok {
+		return ix.tables[id]
+	}
+	if id, ok := ix.mainTable[s.NetworkID]; ok {
+		return ix.tables[id]
+	}
+	return nil
+}
+
+// internetRoute finds the route of the subnet's table that sends 0.0.0.0/0 or ::/0 to
+// an internet gateway (evidence only: exposure does not depend on it).
+func (ix *index) internetRoute(s *snapshot.Subnet) *Hop {
+	t := ix.subnetTable(s)
+	if t == nil {
+		return nil
+	}
+	for _, p := range []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")} {
+		for _, e := range t.byPfx[p] {
+			if e.targetKind == snapshot.TargetInternet && !e.drop {
+				h := t.hop(e)
+				return &h
+			}
+		}
+	}
+	return nil
+}
+
+// activeState reports whether a provider state means the connection carries traffic
+// (AWS peering active, Azure Connected, GCP ACTIVE, Konnect ready, TGW available).
+func activeState(s string) bool {
+	switch strings.ToLower(s) {
+	case "active", "connected", "ready", "available", "succeeded", "":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,203 @@
+package reach
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// Query is one "path" question: can From reach To on Protocol/Port?
+type Query struct {
+	// From is "kong" (the data plane IPs of the Konnect network connected to the
+	// destination), "internet", or an IP (classified as a DP IP, the rest of a Konnect
+	// CIDR, a customer network, or else the internet).
+	From string `json:"from"`
+	// To is an IP (resolved to the gateway-facing destinations whose subnet holds it) or a
+	// resource id (a subnet, an interface, a load balancer, a resource gateway, a
+	// security group or NSG in front of one).
+	To string `json:"to"`
+	// Protocol is tcp (default), udp, icmp or an IANA number; Port the destination port.
+	Protocol string `json:"protocol,omitempty"`
+	Port     int    `json:"port,omitempty"`
+}
+
+// Verdict answers a Query: every hop checked in order (forward routing, the filters up
+// to the one that decides, then the return routing), and the first hop that drops the
+// traffic when it is not admitted.
+type Verdict struct {
+	Admitted    bool         `json:"admitted"`
+	Source      Source       `json:"source"`
+	Destination *Destination `json:"destination,omitempty"`
+	Hops        []Hop        `json:"hops"`
+	DroppedAt   *Hop         `json:"dropped_at,omitempty"`
+	Reason      string       `json:"reason"`
+	// Candidates is the number of destinations To resolved to (several when the snapshot
+	// does not say which interface holds an address); the verdict is the first admitted
+	// one, else the first.
+	Candidates int `json:"candidates"`
+}
+
+// Trace answers q hop by hop.
+func (m *Model) Trace(q Query) Verdict {
+	proto := normProto(q.Protocol)
+	if q.Protocol == "" {
+		proto = "tcp"
+	}
+	cands := m.resolveTo(q.To)
+	if len(cands) == 0 {
+		return Verdict{Reason: fmt.Sprintf("%s is not a gateway-facing destination of the snapshot (no subnet of a network connected to Kong holds it, and no such resource)", q.To)}
+	}
+	var first *Verdict
+	for _, d := range cands {
+		v := m.traceOne(q, proto, d)
+		v.Candidates = len(cands)
+		if v.Admitted {
+			return v
+		}
+		if first == nil {
+			first = &v
+		}
+	}
+	return *first
+}
+
+// resolveTo finds the destinations an IP lands in or a resource id names.
+func (m *Model) resolveTo(to string) []*dest {
+	var out []*dest
+	if ip, err := netip.ParseAddr(to); err == nil {
+		for _, d := range m.dests {
+			for _, p := range d.prefixes {
+				if p.Contains(ip.Unmap()) {
+					out = append(out, d)
+					break
+				}
+			}
+		}
+		return out
+	}
+	for _, d := range m.dests {
+		if d.out.ID == to || d.out.SubnetID == to || slices.Contains(d.out.Members, to) || slices.Contains(d.out.FirewallIDs, to) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// fromSources turns Query.From into the sources to trace for destination d.
+func (m *Model) fromSources(from string, d *dest) ([]*src, string) {
+	ix := m.ix
+	switch strings.ToLower(from) {
+	case "internet":
+		return []*src{{class: ClassInternet, prefixes: []netip.Prefix{open4}, kong: -1, out: Source{Class: ClassInternet, Addresses: []string{"0.0.0.0/0"}}}}, ""
+	case "kong":
+		if len(d.kongs) == 0 {
+			return nil, "no Konnect network is connected to " + d.network
+		}
+		k := ix.kong[d.kongs[0]]
+		var out []*src
+		for _, ip := range k.dps {
+			out = append(out, &src{class: ClassKongDP, id: k.kn.ID, prefixes: []netip.Prefix{ip}, exact: true, kong: d.kongs[0],
+				out: Source{Class: ClassKongDP, ID: k.kn.ID, Addresses: []string{ip.Addr().String()}}})
+		}
+		if len(out) == 0 {
+			return nil, "Konnect network " + k.kn.ID + " has no data plane IPs in the snapshot"
+		}
+		return out, ""
+	}
+	ip, err := netip.ParseAddr(from)
+	if err != nil {
+		return nil, fmt.Sprintf("from %q is not kong, internet or an IP", from)
+	}
+	ip = ip.Unmap()
+	host := netip.PrefixFrom(ip, ip.BitLen())
+	for ki, k := range ix.kong {
+		if slices.Contains(k.dps, host) {
+			return []*src{{class: ClassKongDP, id: k.kn.ID, prefixes: []netip.Prefix{host}, exact: true, kong: ki,
+				out: Source{Class: ClassKongDP, ID: k.kn.ID, Addresses: []string{ip.String()}}}}, ""
+		}
+	}
+	for ki, k := range ix.kong {
+		if k.cidr.IsValid() && k.cidr.Contains(ip) {
+			return []*src{{class: ClassKongNetwork, id: k.kn.ID, prefixes: []netip.Prefix{host}, exact: true, kong: ki,
+				out: Source{Class: ClassKongNetwork, ID: k.kn.ID, Addresses: []string{ip.String()}}}}, ""
+		}
+	}
+	nets := make([]string, 0, len(ix.netRanges))
+	for nid := range ix.netRanges {
+		nets = append(nets, nid)
+	}
+	slices.Sort(nets)
+	for _, nid := range nets {
+		for _, p := range ix.netRanges[nid] {
+			if p.Contains(ip) {
+				return []*src{{class: ClassNetwork, id: nid, prefixes: []netip.Prefix{host}, exact: true, network: nid, kong: -1,
+					out: Source{Class: ClassNetwork, ID: nid, Addresses: []string{ip.String()}, WithinDestinationNetwork: nid == d.network}}}, ""
+			}
+		}
+	}
+	return []*src{{class: ClassInternet, prefixes: []netip.Prefix{host}, exact: true, kong: -1,
+		out: Source{Class: ClassInternet, Addresses: []string{ip.String()}}}}, ""
+}
+
+func (m *Model) traceOne(q Query, proto string, d *dest) Verdict {
+	dst := d.out
+	v := Verdict{Destination: &dst}
+	srcs, why := m.fromSources(q.From, d)
+	if len(srcs) == 0 {
+		v.Reason = why
+		return v
+	}
+	// Every DP IP must pass for "kong"; the verdict shows the first that does not.
+	var last Verdict
+	for _, s := range srcs {
+		last = m.traceSrc(v, s, proto, q.Port, d)
+		if !last.Admitted {
+			return last
+		}
+	}
+	return last
+}
+
+func (m *Model) traceSrc(v Verdict, s *src, proto string, port int, d *dest) Verdict {
+	ix := m.ix
+	v.Source = s.out
+	if (s.class == ClassKongDP || s.class == ClassKongNetwork) && !slices.Contains(d.kongs, s.kong) {
+		v.Reason = "Konnect network " + s.id + " is not connected to " + d.network
+		return v
+	}
+	rt := ix.routing(d, s)
+	v.Hops = append(v.Hops, rt.fwdHops...)
+	if !rt.forward {
+		v.Reason = "not routed from the source to the destination"
+		if n := len(rt.fwdHops); n > 0 {
+			h := rt.fwdHops[n-1]
+			v.DroppedAt = &h
+		}
+		return v
+	}
+	ok, hops, ref := ix.chain(d, s, proto, port, nil)
+	v.Hops = append(v.Hops, hops...)
+	v.Source.GroupRef = ref
+	if !ok {
+		h := hops[len(hops)-1]
+		v.DroppedAt = &h
+		v.Reason = fmt.Sprintf("dropped by %s %s (%s)", h.ResourceID, h.Key, h.Direction)
+		if h.Direction == "egress" {
+			v.Reason = fmt.Sprintf("the reply is dropped by %s egress rule %s", h.ResourceID, h.Key)
+		}
+		return v
+	}
+	v.Hops = append(v.Hops, rt.retHops...)
+	if (s.class == ClassKongDP || s.class == ClassKongNetwork) && !rt.ret {
+		if n := len(rt.retHops); n > 0 {
+			h := rt.retHops[n-1]
+			v.DroppedAt = &h
+		}
+		v.Reason = "admitted by the filters, but replies are not routed back to Kong"
+		return v
+	}
+	v.Admitted = true
+	v.Reason = "admitted"
+	return v
+}
