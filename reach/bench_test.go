@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/dcgw-scan/dcgw-scan/snapshot/synth"
+	"github.com/dcgw-scan/dcgw-scan/internal/synth"
 )
 
 // BenchmarkBuild builds the model of synthetic estates of 1k and 10k customer networks;
