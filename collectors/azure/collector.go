@@ -150,7 +150,7 @@ type unit struct {
 
 // Collect reads every subscription and never fails: what could not be read is a failed
 // or partial scope. It returns the cloud entities and the scopes only (no Konnect side,
-// no schema version); the caller merges, calls MatchKonnectIDs and sorts.
+// no schema version); the caller merges, calls Snapshot.NormalizeIDs and sorts.
 func (c *Collector) Collect(ctx context.Context) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
 	subs, subScope := c.subscriptions(ctx)
@@ -360,7 +360,7 @@ func sortSnapshot(s *snapshot.Snapshot) {
 // entity builds the common fields of a resource from its own id, name, location and tags.
 func (u *unit) entity(id, name, location *string, tags map[string]*string) snapshot.Entity {
 	e := snapshot.Entity{
-		ID: canonicalID(deref(id)), Provider: providerAzure, Account: u.sub,
+		ID: snapshot.CanonicalAzureID(deref(id)), Provider: providerAzure, Account: u.sub,
 		Region: strings.ToLower(deref(location)), Name: deref(name),
 	}
 	if len(tags) > 0 {

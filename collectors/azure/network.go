@@ -50,10 +50,10 @@ func (u *unit) vnet(op string, v *armnetwork.VirtualNetwork) {
 		if sp := s.Properties; sp != nil {
 			sn.CIDRs = u.prefixes(op, "subnet "+sn.ID+" address prefix", append(derefs([]*string{sp.AddressPrefix}), derefs(sp.AddressPrefixes)...))
 			if sp.RouteTable != nil && sp.RouteTable.ID != nil {
-				sn.RouteTableID = canonicalID(*sp.RouteTable.ID)
+				sn.RouteTableID = snapshot.CanonicalAzureID(*sp.RouteTable.ID)
 			}
 			if sp.NetworkSecurityGroup != nil && sp.NetworkSecurityGroup.ID != nil {
-				sn.FirewallIDs = []string{canonicalID(*sp.NetworkSecurityGroup.ID)}
+				sn.FirewallIDs = []string{snapshot.CanonicalAzureID(*sp.NetworkSecurityGroup.ID)}
 			}
 		}
 		u.out.Subnets = append(u.out.Subnets, sn)
@@ -91,7 +91,7 @@ func (u *unit) peering(op string, n snapshot.Network, pe *armnetwork.VirtualNetw
 	}
 	p.Local.PeeredCIDRs = u.prefixes(op, where+" local peered address space", addressSpace(pp.LocalAddressSpace))
 	if pp.RemoteVirtualNetwork != nil && pp.RemoteVirtualNetwork.ID != nil {
-		p.Remote.NetworkID = canonicalID(*pp.RemoteVirtualNetwork.ID)
+		p.Remote.NetworkID = snapshot.CanonicalAzureID(*pp.RemoteVirtualNetwork.ID)
 		p.Remote.Account = subscriptionOf(p.Remote.NetworkID)
 	}
 	p.Remote.CIDRs = u.prefixes(op, where+" remote address space", addressSpace(pp.RemoteVirtualNetworkAddressSpace))
@@ -154,7 +154,7 @@ func (u *unit) routeTables() error {
 			if p := t.Properties; p != nil {
 				for _, s := range p.Subnets {
 					if s != nil && s.ID != nil {
-						rt.SubnetIDs = append(rt.SubnetIDs, canonicalID(*s.ID))
+						rt.SubnetIDs = append(rt.SubnetIDs, snapshot.CanonicalAzureID(*s.ID))
 					}
 				}
 				rt.SubnetIDs = snapshot.SortedSet(rt.SubnetIDs)

@@ -38,12 +38,12 @@ func (u *unit) nsg(op string, g *armnetwork.SecurityGroup) snapshot.Firewall {
 	}
 	for _, s := range p.Subnets {
 		if s != nil && s.ID != nil {
-			fw.AttachedTo = append(fw.AttachedTo, snapshot.Attachment{Kind: "subnet", ID: canonicalID(*s.ID)})
+			fw.AttachedTo = append(fw.AttachedTo, snapshot.Attachment{Kind: "subnet", ID: snapshot.CanonicalAzureID(*s.ID)})
 		}
 	}
 	for _, n := range p.NetworkInterfaces {
 		if n != nil && n.ID != nil {
-			fw.AttachedTo = append(fw.AttachedTo, snapshot.Attachment{Kind: "interface", ID: canonicalID(*n.ID)})
+			fw.AttachedTo = append(fw.AttachedTo, snapshot.Attachment{Kind: "interface", ID: snapshot.CanonicalAzureID(*n.ID)})
 		}
 	}
 	// An NSG has no VNet of its own; when all its subnets are in one VNet, that is its network.
@@ -78,7 +78,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	p := r.Properties
 	where := fmt.Sprintf("NSG %s rule %s", nsgID, deref(r.Name))
 	rule := snapshot.FirewallRule{
-		ID:          canonicalID(deref(r.ID)),
+		ID:          snapshot.CanonicalAzureID(deref(r.ID)),
 		Priority:    int(deref(p.Priority)),
 		Protocol:    nsgProtocol(string(deref(p.Protocol))),
 		Description: deref(p.Description),
@@ -180,7 +180,7 @@ func nsgAddresses(prefixes []string, asgs []*armnetwork.ApplicationSecurityGroup
 	}
 	for _, g := range asgs {
 		if g != nil && g.ID != nil {
-			out = append(out, snapshot.Address{Kind: snapshot.AddrGroup, Value: canonicalID(*g.ID)})
+			out = append(out, snapshot.Address{Kind: snapshot.AddrGroup, Value: snapshot.CanonicalAzureID(*g.ID)})
 		}
 	}
 	return out
