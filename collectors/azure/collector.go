@@ -200,13 +200,13 @@ func (c *Collector) Collect(ctx context.Context) *snapshot.Snapshot {
 	_ = g.Wait()
 
 	for _, u := range units {
-		merge(out, &u.out)
+		out.Merge(&u.out)
 		out.Scopes = append(out.Scopes, u.scope)
 	}
 	addSystemRoutes(out, units)
 	reg.register(out)
 	reg.unify(out)
-	sortSnapshot(out)
+	out.Sort()
 	return out
 }
 
@@ -321,40 +321,6 @@ func message(class, operation string, err error) string {
 		return "the resource provider is not registered in the subscription, so it holds none of these resources: " + msg
 	}
 	return msg
-}
-
-// merge appends the entities of b to a.
-func merge(a, b *snapshot.Snapshot) {
-	a.Networks = append(a.Networks, b.Networks...)
-	a.Subnets = append(a.Subnets, b.Subnets...)
-	a.RouteTables = append(a.RouteTables, b.RouteTables...)
-	a.Peerings = append(a.Peerings, b.Peerings...)
-	a.Hubs = append(a.Hubs, b.Hubs...)
-	a.HubAttachments = append(a.HubAttachments, b.HubAttachments...)
-	a.HubRouteTables = append(a.HubRouteTables, b.HubRouteTables...)
-	a.Firewalls = append(a.Firewalls, b.Firewalls...)
-	a.LoadBalancers = append(a.LoadBalancers, b.LoadBalancers...)
-	a.TargetGroups = append(a.TargetGroups, b.TargetGroups...)
-	a.DNSZones = append(a.DNSZones, b.DNSZones...)
-	a.DNSRecords = append(a.DNSRecords, b.DNSRecords...)
-}
-
-// sortSnapshot sorts the collections by id and the scopes by key.
-func sortSnapshot(s *snapshot.Snapshot) {
-	byID := func(a, b snapshot.Entity) int { return cmp.Compare(a.ID, b.ID) }
-	slices.SortFunc(s.Networks, func(a, b snapshot.Network) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Subnets, func(a, b snapshot.Subnet) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.RouteTables, func(a, b snapshot.RouteTable) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Peerings, func(a, b snapshot.Peering) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Hubs, func(a, b snapshot.Hub) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.HubAttachments, func(a, b snapshot.HubAttachment) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.HubRouteTables, func(a, b snapshot.HubRouteTable) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Firewalls, func(a, b snapshot.Firewall) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.LoadBalancers, func(a, b snapshot.LoadBalancer) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.TargetGroups, func(a, b snapshot.TargetGroup) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.DNSZones, func(a, b snapshot.DNSZone) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.DNSRecords, func(a, b snapshot.DNSRecord) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Scopes, func(a, b snapshot.Scope) int { return cmp.Compare(a.Key(), b.Key()) })
 }
 
 // entity builds the common fields of a resource from its own id, name, location and tags.

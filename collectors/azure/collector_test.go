@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -162,8 +163,23 @@ func TestCollectEntities(t *testing.T) {
 		t.Fatalf("no entity %s", id)
 		return nil
 	}
+	// The wanted entities are written in the provider's order; Collect returns every
+	// list in the canonical order of snapshot.Sort.
+	sorted := func(v any) any {
+		var s snapshot.Snapshot
+		fields := reflect.ValueOf(&s).Elem()
+		for i := range fields.NumField() {
+			if f := fields.Field(i); f.Kind() == reflect.Slice && f.Type().Elem() == reflect.TypeOf(v) {
+				f.Set(reflect.Append(f, reflect.ValueOf(v)))
+				s.Sort()
+				return f.Index(0).Interface()
+			}
+		}
+		t.Fatalf("no collection of %T", v)
+		return nil
+	}
 	asJSON := func(v any) any {
-		b, _ := json.Marshal(v)
+		b, _ := json.Marshal(sorted(v))
 		var out any
 		_ = json.Unmarshal(b, &out)
 		return out
