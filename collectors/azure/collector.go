@@ -268,10 +268,10 @@ func eachItem[P, T any](ctx context.Context, s *snapshot.Scope, op string, pager
 
 // record adds err to s and fails it. A resource provider that is not registered in the
 // subscription (MissingSubscriptionRegistration) holds no resources of its types: the
-// scope stays ok and the error is kept as "disabled" for the record.
+// scope stays ok and the error is kept as snapshot.ClassDisabled for the record.
 func record(s *snapshot.Scope, operation string, err error) {
 	class := classify(err)
-	if class == "disabled" {
+	if class == snapshot.ClassDisabled {
 		s.Errors = append(s.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: message(class, operation, err)})
 		return
 	}
@@ -286,21 +286,21 @@ func classify(err error) string {
 	case errors.As(err, &respErr):
 		switch {
 		case respErr.ErrorCode == "MissingSubscriptionRegistration":
-			return "disabled"
+			return snapshot.ClassDisabled
 		case respErr.StatusCode == http.StatusUnauthorized, respErr.StatusCode == http.StatusForbidden,
 			respErr.ErrorCode == "AuthorizationFailed", respErr.ErrorCode == "LinkedAuthorizationFailed":
-			return "denied"
+			return snapshot.ClassDenied
 		case respErr.StatusCode == http.StatusTooManyRequests:
-			return "throttled"
+			return snapshot.ClassThrottled
 		case respErr.StatusCode == http.StatusNotFound, respErr.ErrorCode == "SubscriptionNotFound":
-			return "not-found"
+			return snapshot.ClassNotFound
 		case respErr.StatusCode == http.StatusRequestTimeout, respErr.StatusCode == http.StatusGatewayTimeout:
-			return "timeout"
+			return snapshot.ClassTimeout
 		}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "timeout"
+		return snapshot.ClassTimeout
 	}
-	return "other"
+	return snapshot.ClassOther
 }
 
 // message is a scope error's text: the status and ARM error code, not the whole
@@ -315,9 +315,9 @@ func message(class, operation string, err error) string {
 		}
 	}
 	switch class {
-	case "denied":
+	case snapshot.ClassDenied:
 		return "the credential needs the Reader role (or Network Reader) on the subscription to " + operation + ": " + msg
-	case "disabled":
+	case snapshot.ClassDisabled:
 		return "the resource provider is not registered in the subscription, so it holds none of these resources: " + msg
 	}
 	return msg

@@ -113,7 +113,7 @@ func (u *unit) prefixes(op, what string, vals []string) []string {
 	for _, v := range vals {
 		pf, err := netip.ParsePrefix(v)
 		if err != nil {
-			u.scope.Note("other", op, fmt.Sprintf("%s %q does not parse; left out", what, v))
+			u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		out = append(out, pf.String())
@@ -128,7 +128,7 @@ func (u *unit) addrs(op, what string, vals []string) []string {
 	for _, v := range vals {
 		a, err := netip.ParseAddr(v)
 		if err != nil {
-			u.scope.Note("other", op, fmt.Sprintf("%s %q does not parse; left out", what, v))
+			u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		out = append(out, a.Unmap().String())
@@ -182,7 +182,7 @@ func (u *unit) route(op, tableID string, r *armnetwork.Route) (snapshot.Route, b
 	pf, err := netip.ParsePrefix(dest)
 	if err != nil {
 		// A service tag destination (e.g. "AzureCloud") has no CIDR in the model.
-		u.scope.Note("other", op, fmt.Sprintf("route table %s route %s: destination %q is not a CIDR (service tag routes are not modelled); left out", tableID, deref(r.Name), dest))
+		u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("route table %s route %s: destination %q is not a CIDR (service tag routes are not modelled); left out", tableID, deref(r.Name), dest))
 		return snapshot.Route{}, false
 	}
 	route := snapshot.Route{Destination: pf.String(), State: "active", Origin: "static"}
@@ -275,7 +275,7 @@ func addSystemRoutes(s *snapshot.Snapshot, units []*unit) {
 		if sc.Provider != providerAzure || sc.Service != ServiceRouteTables || len(missing[sc.Account]) == 0 {
 			continue
 		}
-		sc.Note("other", "list virtual networks", fmt.Sprintf(
+		sc.Note(snapshot.ClassOther, "list virtual networks", fmt.Sprintf(
 			"the virtual networks of route tables %s could not be read, so their system routes (VNet, peerings) are missing",
 			strings.Join(snapshot.SortedSet(missing[sc.Account]), ", ")))
 	}

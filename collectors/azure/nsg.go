@@ -89,7 +89,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	case armnetwork.SecurityRuleDirectionOutbound:
 		rule.Direction = "egress"
 	default:
-		u.scope.Note("other", op, fmt.Sprintf("%s: unknown direction %q; left out", where, deref(p.Direction)))
+		u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s: unknown direction %q; left out", where, deref(p.Direction)))
 		return snapshot.FirewallRule{}, false
 	}
 	switch deref(p.Access) {
@@ -98,7 +98,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	case armnetwork.SecurityRuleAccessDeny:
 		rule.Action = "deny"
 	default:
-		u.scope.Note("other", op, fmt.Sprintf("%s: unknown access %q; left out", where, deref(p.Access)))
+		u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s: unknown access %q; left out", where, deref(p.Access)))
 		return snapshot.FirewallRule{}, false
 	}
 	if rule.ID == "" {
@@ -107,7 +107,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	for _, pr := range append(derefs([]*string{p.DestinationPortRange}), derefs(p.DestinationPortRanges)...) {
 		rng, ok := portRange(pr)
 		if !ok {
-			u.scope.Note("other", op, fmt.Sprintf("%s: destination port range %q does not parse; rule left out", where, pr))
+			u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s: destination port range %q does not parse; rule left out", where, pr))
 			return snapshot.FirewallRule{}, false
 		}
 		rule.Ports = append(rule.Ports, rng)

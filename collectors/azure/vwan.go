@@ -98,7 +98,7 @@ func (u *unit) hubRoutes(op, tableID string, r *armnetwork.HubRoute) []snapshot.
 	for _, d := range derefs(r.Destinations) {
 		pf, err := netip.ParsePrefix(d)
 		if err != nil {
-			u.scope.Note("other", op, fmt.Sprintf("hub route table %s route %s: destination %q (type %s) is not a CIDR; left out", tableID, deref(r.Name), d, deref(r.DestinationType)))
+			u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("hub route table %s route %s: destination %q (type %s) is not a CIDR; left out", tableID, deref(r.Name), d, deref(r.DestinationType)))
 			continue
 		}
 		out = append(out, snapshot.HubRoute{Destination: pf.String(), AttachmentIDs: hops, Type: "static", State: "active"})
