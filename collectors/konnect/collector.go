@@ -11,7 +11,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
@@ -67,17 +68,15 @@ func (c *Collector) Collect(ctx context.Context) (snapshot.Konnect, []snapshot.S
 
 	// Attachments and private DNS, per network, a few networks at a time.
 	perNet := make([]snapshot.Scope, len(nets))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, networkFanOut)
+	var g errgroup.Group
+	g.SetLimit(networkFanOut)
 	for i := range nets {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		g.Go(func() error {
 			perNet[i] = c.attachments(ctx, &nets[i])
-		}()
+			return nil // a network that could not be read is its scope
+		})
 	}
-	wg.Wait()
+	_ = g.Wait()
 	scopes = append(scopes, perNet...)
 	k.Networks = nets
 
