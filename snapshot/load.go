@@ -310,52 +310,14 @@ func (p *loader) collection(name, ptr string) error {
 		}
 	}
 	p.elems[ptr] = elems
-	s := &p.snap
-	switch name {
-	case "konnect.networks":
-		return decodeElements(p, name, ptr, elems, &s.Konnect.Networks)
-	case "konnect.custom_domains":
-		return decodeElements(p, name, ptr, elems, &s.Konnect.CustomDomains)
-	case "konnect.availability":
-		return decodeElements(p, name, ptr, elems, &s.Konnect.Availability)
-	case "networks":
-		return decodeElements(p, name, ptr, elems, &s.Networks)
-	case "subnets":
-		return decodeElements(p, name, ptr, elems, &s.Subnets)
-	case "route_tables":
-		return decodeElements(p, name, ptr, elems, &s.RouteTables)
-	case "peerings":
-		return decodeElements(p, name, ptr, elems, &s.Peerings)
-	case "hubs":
-		return decodeElements(p, name, ptr, elems, &s.Hubs)
-	case "hub_attachments":
-		return decodeElements(p, name, ptr, elems, &s.HubAttachments)
-	case "hub_route_tables":
-		return decodeElements(p, name, ptr, elems, &s.HubRouteTables)
-	case "firewalls":
-		return decodeElements(p, name, ptr, elems, &s.Firewalls)
-	case "prefix_lists":
-		return decodeElements(p, name, ptr, elems, &s.PrefixLists)
-	case "load_balancers":
-		return decodeElements(p, name, ptr, elems, &s.LoadBalancers)
-	case "target_groups":
-		return decodeElements(p, name, ptr, elems, &s.TargetGroups)
-	case "dns_zones":
-		return decodeElements(p, name, ptr, elems, &s.DNSZones)
-	case "dns_records":
-		return decodeElements(p, name, ptr, elems, &s.DNSRecords)
-	case "dns_resolutions":
-		return decodeElements(p, name, ptr, elems, &s.DNSResolutions)
-	case "private_endpoints":
-		return decodeElements(p, name, ptr, elems, &s.PrivateEndpoints)
-	case "resource_gateways":
-		return decodeElements(p, name, ptr, elems, &s.ResourceGateways)
-	case "shares":
-		return decodeElements(p, name, ptr, elems, &s.Shares)
-	case "scopes":
-		return decodeElements(p, name, ptr, elems, &s.Scopes)
+	if name == "scopes" {
+		return decodeElements(p, name, ptr, elems, &p.snap.Scopes)
 	}
-	return fmt.Errorf("%s: no decoder for collection %s", p.name, name) // Collections and this switch disagree
+	c := collectionNamed(name)
+	if c == nil {
+		return fmt.Errorf("%s: no decoder for collection %s", p.name, name) // isStreamed and the table disagree
+	}
+	return c.list.decode(p, name, ptr, elems)
 }
 
 // decodeElements validates the elements of collection name, at pointer ptr, and

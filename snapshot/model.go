@@ -610,6 +610,17 @@ type Scope struct {
 	Errors      []ScopeError `json:"errors,omitempty"`
 }
 
+// Scope error classes (ScopeError.Class).
+const (
+	ClassDenied    = "denied"    // the credential may not read it
+	ClassThrottled = "throttled" // the API rate-limited the calls
+	ClassNotFound  = "not-found" // the account, subscription or resource does not exist
+	ClassDisabled  = "disabled"  // the service is not enabled there (no opt-in, provider not registered)
+	ClassTimeout   = "timeout"   // no answer in time
+	ClassTruncated = "truncated" // the answer is incomplete
+	ClassOther     = "other"
+)
+
 // ScopeError is why a scope is partial or failed.
 type ScopeError struct {
 	// Class is denied, throttled, not-found, disabled, timeout, truncated or other.
@@ -623,9 +634,9 @@ type ScopeError struct {
 func (s *Scope) Fail(class, operation, msg string) {
 	s.Errors = append(s.Errors, ScopeError{Class: class, Operation: operation, Message: msg})
 	switch {
-	case class == "truncated" && s.Status == ScopeOK:
+	case class == ClassTruncated && s.Status == ScopeOK:
 		s.Status = ScopePartial
-	case class != "truncated":
+	case class != ClassTruncated:
 		s.Status = ScopeFailed
 	}
 }
@@ -657,7 +668,7 @@ func (s Scope) Problem() string {
 		}
 		class := e.Class
 		if class == "" {
-			class = "other"
+			class = ClassOther
 		}
 		parts[i] = "(" + class + "): " + msg
 	}

@@ -266,25 +266,9 @@ func check(s *Snapshot) []problem {
 		}
 	}
 
-	c.uniqueIDs("konnect.networks", len(s.Konnect.Networks), func(i int) string { return s.Konnect.Networks[i].ID })
-	c.uniqueIDs("konnect.custom_domains", len(s.Konnect.CustomDomains), func(i int) string { return s.Konnect.CustomDomains[i].ID })
-	c.uniqueIDs("networks", len(s.Networks), func(i int) string { return s.Networks[i].ID })
-	c.uniqueIDs("subnets", len(s.Subnets), func(i int) string { return s.Subnets[i].ID })
-	c.uniqueIDs("route_tables", len(s.RouteTables), func(i int) string { return s.RouteTables[i].ID })
-	c.uniqueIDs("peerings", len(s.Peerings), func(i int) string { return s.Peerings[i].ID })
-	c.uniqueIDs("hubs", len(s.Hubs), func(i int) string { return s.Hubs[i].ID })
-	c.uniqueIDs("hub_attachments", len(s.HubAttachments), func(i int) string { return s.HubAttachments[i].ID })
-	c.uniqueIDs("hub_route_tables", len(s.HubRouteTables), func(i int) string { return s.HubRouteTables[i].ID })
-	c.uniqueIDs("firewalls", len(s.Firewalls), func(i int) string { return s.Firewalls[i].ID })
-	c.uniqueIDs("prefix_lists", len(s.PrefixLists), func(i int) string { return s.PrefixLists[i].ID })
-	c.uniqueIDs("load_balancers", len(s.LoadBalancers), func(i int) string { return s.LoadBalancers[i].ID })
-	c.uniqueIDs("target_groups", len(s.TargetGroups), func(i int) string { return s.TargetGroups[i].ID })
-	c.uniqueIDs("dns_zones", len(s.DNSZones), func(i int) string { return s.DNSZones[i].ID })
-	c.uniqueIDs("dns_records", len(s.DNSRecords), func(i int) string { return s.DNSRecords[i].ID })
-	c.uniqueIDs("dns_resolutions", len(s.DNSResolutions), func(i int) string { return s.DNSResolutions[i].ID })
-	c.uniqueIDs("private_endpoints", len(s.PrivateEndpoints), func(i int) string { return s.PrivateEndpoints[i].ID })
-	c.uniqueIDs("resource_gateways", len(s.ResourceGateways), func(i int) string { return s.ResourceGateways[i].ID })
-	c.uniqueIDs("shares", len(s.Shares), func(i int) string { return s.Shares[i].ID })
+	for _, coll := range collections {
+		coll.list.checkIDs(&c, coll.name, s)
+	}
 	return c.problems
 }
 

@@ -284,7 +284,7 @@ func (p collectPlan) run(ctx context.Context, g *globals) *snapshot.Snapshot {
 	}
 	if p.azure != nil {
 		// Konnect spells Azure ids as the customer typed them; use Azure's spelling.
-		azure.MatchKonnectIDs(snap)
+		snap.NormalizeIDs()
 	}
 	snap.Sort()
 	return snap

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/dcgw-scan/dcgw-scan/collectors/azure"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -90,7 +89,7 @@ func mergeFiles(paths []string) (*snapshot.Snapshot, error) {
 	}
 	merged.Name = strings.Join(names, " + ")
 	merged.Dedupe()
-	azure.MatchKonnectIDs(merged)
+	merged.NormalizeIDs()
 	merged.Sort()
 	return merged, nil
 }

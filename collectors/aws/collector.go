@@ -35,6 +35,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
@@ -240,24 +241,26 @@ func (c *Collector) Collect(ctx context.Context) *snapshot.Snapshot {
 	if !ok {
 		return r.result()
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, cmp.Or(max(c.Concurrency, 0), DefaultConcurrency))
+	var units errgroup.Group
+	units.SetLimit(cmp.Or(max(c.Concurrency, 0), DefaultConcurrency))
+	var wg sync.WaitGroup // one goroutine per account: its regions, then its units
 	for _, a := range accounts {
 		wg.Go(func() {
 			regions := r.regions(ctx, a)
 			r.addTotal(len(regions))
 			for _, s := range services {
 				if s.global {
-					r.unit(ctx, &wg, sem, a, s, globalCallRegion, "global")
+					r.unit(ctx, &units, a, s, globalCallRegion, "global")
 					continue
 				}
 				for _, region := range regions {
-					r.unit(ctx, &wg, sem, a, s, region, region)
+					r.unit(ctx, &units, a, s, region, region)
 				}
 			}
 		})
 	}
-	wg.Wait()
+	wg.Wait()        // every unit has started
+	_ = units.Wait() // the units return nil: failures are scopes
 	return r.result()
 }
 
@@ -400,13 +403,13 @@ func (r *run) addTotal(regions int) {
 	}
 }
 
-// unit runs service s for account a in region (scopeRegion names it in the scope) once
-// one of sem's slots is free.
-func (r *run) unit(ctx context.Context, wg *sync.WaitGroup, sem chan struct{}, a account, s service, region, scopeRegion string) {
-	wg.Go(func() {
-		sem <- struct{}{}
-		defer func() { <-sem }()
+// unit runs service s for account a in region (scopeRegion names it in the scope) in
+// units, waiting for one of its slots to be free. A failed unit is its scope: it does
+// not stop the others.
+func (r *run) unit(ctx context.Context, units *errgroup.Group, a account, s service, region, scopeRegion string) {
+	units.Go(func() error {
 		r.runUnit(ctx, a, s, region, scopeRegion)
+		return nil
 	})
 }
 

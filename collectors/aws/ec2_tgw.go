@@ -223,14 +223,14 @@ func hubRoute(u *unit, table string, r ec2types.TransitGatewayRoute) snapshot.Hu
 	case ec2types.TransitGatewayRouteStateActive, ec2types.TransitGatewayRouteStateBlackhole:
 		out.State = string(r.State)
 	default: // the search asks for active and blackhole routes only
-		u.partial("SearchTransitGatewayRoutes", "other",
+		u.partial("SearchTransitGatewayRoutes", snapshot.ClassOther,
 			fmt.Sprintf("route table %s: the route to %s is in state %q, which the snapshot cannot record: its state is left unknown", table, out.Destination, r.State))
 	}
 	switch r.Type {
 	case ec2types.TransitGatewayRouteTypeStatic, ec2types.TransitGatewayRouteTypePropagated, "":
 		out.Type = string(r.Type)
 	default:
-		u.partial("SearchTransitGatewayRoutes", "other",
+		u.partial("SearchTransitGatewayRoutes", snapshot.ClassOther,
 			fmt.Sprintf("route table %s: the route to %s has type %q, which the snapshot cannot record: its type is left unknown", table, out.Destination, r.Type))
 	}
 	return out

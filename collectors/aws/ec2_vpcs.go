@@ -186,7 +186,7 @@ func vpcRoute(u *unit, id string, r ec2types.Route) snapshot.Route {
 		if dest == "" {
 			dest = out.PrefixListID
 		}
-		u.partial("DescribeRouteTables", "other",
+		u.partial("DescribeRouteTables", snapshot.ClassOther,
 			fmt.Sprintf("route table %s: the route to %s via %s is in state %q, which the snapshot cannot record: its state is left unknown", id, dest, out.TargetID, r.State))
 	}
 	return out

@@ -148,7 +148,7 @@ func resourceConfiguration(ctx context.Context, u *unit, c latticeAPI, ep *snaps
 	}
 	def, err := endpointDefinition(out.ResourceConfigurationDefinition)
 	if err != nil {
-		u.partial("GetResourceConfiguration", "other", fmt.Sprintf("%s: %v", ep.ID, err))
+		u.partial("GetResourceConfiguration", snapshot.ClassOther, fmt.Sprintf("%s: %v", ep.ID, err))
 		return
 	}
 	ep.Definition = def

@@ -112,12 +112,12 @@ func recordSets(ctx context.Context, u *unit, c route53API, zoneID string) {
 			StartRecordIdentifier: out.NextRecordIdentifier,
 		}
 		if next.StartRecordName == nil {
-			u.partial("ListResourceRecordSets", "truncated", fmt.Sprintf("zone %s: the answer is truncated but names no next record", zoneID))
+			u.partial("ListResourceRecordSets", snapshot.ClassTruncated, fmt.Sprintf("zone %s: the answer is truncated but names no next record", zoneID))
 			break
 		}
 		if str(next.StartRecordName) == str(in.StartRecordName) && next.StartRecordType == in.StartRecordType &&
 			str(next.StartRecordIdentifier) == str(in.StartRecordIdentifier) {
-			u.partial("ListResourceRecordSets", "truncated", fmt.Sprintf("zone %s: the next page starts where this one did (%s %s)", zoneID, str(next.StartRecordName), next.StartRecordType))
+			u.partial("ListResourceRecordSets", snapshot.ClassTruncated, fmt.Sprintf("zone %s: the next page starts where this one did (%s %s)", zoneID, str(next.StartRecordName), next.StartRecordType))
 			break
 		}
 		in = next

@@ -99,10 +99,10 @@ var ErrTruncated = errors.New("the answer is truncated")
 // classify maps an SDK error to a snapshot.ScopeError class.
 func classify(err error) string {
 	if errors.Is(err, ErrTruncated) {
-		return "truncated"
+		return snapshot.ClassTruncated
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "timeout"
+		return snapshot.ClassTimeout
 	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
@@ -110,26 +110,26 @@ func classify(err error) string {
 		switch {
 		case code == "OptInRequired" || code == "SubscriptionRequiredException" ||
 			strings.Contains(code, "NotSubscribed"):
-			return "disabled"
+			return snapshot.ClassDisabled
 		case strings.Contains(code, "AccessDenied") || code == "UnauthorizedOperation" ||
 			code == "AuthFailure" || code == "UnauthorizedException" || code == "AccessDeniedException" ||
 			code == "AuthorizationError" || code == "NotAuthorized" ||
 			// Credentials the service rejects: expired, mistyped, or not valid there.
 			code == "InvalidClientTokenId" || code == "ExpiredToken" || code == "ExpiredTokenException" ||
 			code == "SignatureDoesNotMatch" || code == "UnrecognizedClientException":
-			return "denied"
+			return snapshot.ClassDenied
 		case strings.Contains(code, "Throttl") || code == "RequestLimitExceeded" ||
 			code == "TooManyRequestsException" || code == "SlowDown" || code == "PriorRequestNotComplete":
-			return "throttled"
+			return snapshot.ClassThrottled
 		case strings.Contains(code, "NotFound") || strings.HasPrefix(code, "NoSuch"):
-			return "not-found"
+			return snapshot.ClassNotFound
 		}
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
-		return "timeout"
+		return snapshot.ClassTimeout
 	}
-	return "other"
+	return snapshot.ClassOther
 }
 
 // message is the error as a scope message: the API's code and message when it has

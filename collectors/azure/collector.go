@@ -150,7 +150,7 @@ type unit struct {
 
 // Collect reads every subscription and never fails: what could not be read is a failed
 // or partial scope. It returns the cloud entities and the scopes only (no Konnect side,
-// no schema version); the caller merges, calls MatchKonnectIDs and sorts.
+// no schema version); the caller merges, calls Snapshot.NormalizeIDs and sorts.
 func (c *Collector) Collect(ctx context.Context) *snapshot.Snapshot {
 	out := &snapshot.Snapshot{}
 	subs, subScope := c.subscriptions(ctx)
@@ -200,13 +200,13 @@ func (c *Collector) Collect(ctx context.Context) *snapshot.Snapshot {
 	_ = g.Wait()
 
 	for _, u := range units {
-		merge(out, &u.out)
+		out.Merge(&u.out)
 		out.Scopes = append(out.Scopes, u.scope)
 	}
 	addSystemRoutes(out, units)
 	reg.register(out)
 	reg.unify(out)
-	sortSnapshot(out)
+	out.Sort()
 	return out
 }
 
@@ -268,10 +268,10 @@ func eachItem[P, T any](ctx context.Context, s *snapshot.Scope, op string, pager
 
 // record adds err to s and fails it. A resource provider that is not registered in the
 // subscription (MissingSubscriptionRegistration) holds no resources of its types: the
-// scope stays ok and the error is kept as "disabled" for the record.
+// scope stays ok and the error is kept as snapshot.ClassDisabled for the record.
 func record(s *snapshot.Scope, operation string, err error) {
 	class := classify(err)
-	if class == "disabled" {
+	if class == snapshot.ClassDisabled {
 		s.Errors = append(s.Errors, snapshot.ScopeError{Class: class, Operation: operation, Message: message(class, operation, err)})
 		return
 	}
@@ -286,21 +286,21 @@ func classify(err error) string {
 	case errors.As(err, &respErr):
 		switch {
 		case respErr.ErrorCode == "MissingSubscriptionRegistration":
-			return "disabled"
+			return snapshot.ClassDisabled
 		case respErr.StatusCode == http.StatusUnauthorized, respErr.StatusCode == http.StatusForbidden,
 			respErr.ErrorCode == "AuthorizationFailed", respErr.ErrorCode == "LinkedAuthorizationFailed":
-			return "denied"
+			return snapshot.ClassDenied
 		case respErr.StatusCode == http.StatusTooManyRequests:
-			return "throttled"
+			return snapshot.ClassThrottled
 		case respErr.StatusCode == http.StatusNotFound, respErr.ErrorCode == "SubscriptionNotFound":
-			return "not-found"
+			return snapshot.ClassNotFound
 		case respErr.StatusCode == http.StatusRequestTimeout, respErr.StatusCode == http.StatusGatewayTimeout:
-			return "timeout"
+			return snapshot.ClassTimeout
 		}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "timeout"
+		return snapshot.ClassTimeout
 	}
-	return "other"
+	return snapshot.ClassOther
 }
 
 // message is a scope error's text: the status and ARM error code, not the whole
@@ -315,52 +315,18 @@ func message(class, operation string, err error) string {
 		}
 	}
 	switch class {
-	case "denied":
+	case snapshot.ClassDenied:
 		return "the credential needs the Reader role (or Network Reader) on the subscription to " + operation + ": " + msg
-	case "disabled":
+	case snapshot.ClassDisabled:
 		return "the resource provider is not registered in the subscription, so it holds none of these resources: " + msg
 	}
 	return msg
 }
 
-// merge appends the entities of b to a.
-func merge(a, b *snapshot.Snapshot) {
-	a.Networks = append(a.Networks, b.Networks...)
-	a.Subnets = append(a.Subnets, b.Subnets...)
-	a.RouteTables = append(a.RouteTables, b.RouteTables...)
-	a.Peerings = append(a.Peerings, b.Peerings...)
-	a.Hubs = append(a.Hubs, b.Hubs...)
-	a.HubAttachments = append(a.HubAttachments, b.HubAttachments...)
-	a.HubRouteTables = append(a.HubRouteTables, b.HubRouteTables...)
-	a.Firewalls = append(a.Firewalls, b.Firewalls...)
-	a.LoadBalancers = append(a.LoadBalancers, b.LoadBalancers...)
-	a.TargetGroups = append(a.TargetGroups, b.TargetGroups...)
-	a.DNSZones = append(a.DNSZones, b.DNSZones...)
-	a.DNSRecords = append(a.DNSRecords, b.DNSRecords...)
-}
-
-// sortSnapshot sorts the collections by id and the scopes by key.
-func sortSnapshot(s *snapshot.Snapshot) {
-	byID := func(a, b snapshot.Entity) int { return cmp.Compare(a.ID, b.ID) }
-	slices.SortFunc(s.Networks, func(a, b snapshot.Network) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Subnets, func(a, b snapshot.Subnet) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.RouteTables, func(a, b snapshot.RouteTable) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Peerings, func(a, b snapshot.Peering) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Hubs, func(a, b snapshot.Hub) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.HubAttachments, func(a, b snapshot.HubAttachment) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.HubRouteTables, func(a, b snapshot.HubRouteTable) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Firewalls, func(a, b snapshot.Firewall) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.LoadBalancers, func(a, b snapshot.LoadBalancer) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.TargetGroups, func(a, b snapshot.TargetGroup) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.DNSZones, func(a, b snapshot.DNSZone) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.DNSRecords, func(a, b snapshot.DNSRecord) int { return byID(a.Entity, b.Entity) })
-	slices.SortFunc(s.Scopes, func(a, b snapshot.Scope) int { return cmp.Compare(a.Key(), b.Key()) })
-}
-
 // entity builds the common fields of a resource from its own id, name, location and tags.
 func (u *unit) entity(id, name, location *string, tags map[string]*string) snapshot.Entity {
 	e := snapshot.Entity{
-		ID: canonicalID(deref(id)), Provider: providerAzure, Account: u.sub,
+		ID: snapshot.CanonicalAzureID(deref(id)), Provider: providerAzure, Account: u.sub,
 		Region: strings.ToLower(deref(location)), Name: deref(name),
 	}
 	if len(tags) > 0 {

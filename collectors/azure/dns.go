@@ -33,7 +33,7 @@ func (u *unit) dnsZones() error {
 				var nets []string
 				for _, n := range append(append([]*armdns.SubResource{}, p.ResolutionVirtualNetworks...), p.RegistrationVirtualNetworks...) {
 					if n != nil && n.ID != nil {
-						nets = append(nets, canonicalID(*n.ID))
+						nets = append(nets, snapshot.CanonicalAzureID(*n.ID))
 					}
 				}
 				zone.NetworkIDs = snapshot.SortedSet(nets)
@@ -121,7 +121,7 @@ func (u *unit) privateDNSZones() error {
 				if st := deref(l.Properties.VirtualNetworkLinkState); st != "" && st != armprivatedns.VirtualNetworkLinkStateCompleted {
 					return
 				}
-				zone.NetworkIDs = append(zone.NetworkIDs, canonicalID(*l.Properties.VirtualNetwork.ID))
+				zone.NetworkIDs = append(zone.NetworkIDs, snapshot.CanonicalAzureID(*l.Properties.VirtualNetwork.ID))
 			})
 		zone.NetworkIDs = snapshot.SortedSet(zone.NetworkIDs)
 	}
@@ -193,7 +193,7 @@ func (u *unit) dnsRecord(zone *snapshot.DNSZone, rec dnsRecord) (snapshot.DNSRec
 		}
 	}
 	if rec.target != "" {
-		r.Alias = &snapshot.DNSAlias{TargetResource: canonicalID(rec.target)}
+		r.Alias = &snapshot.DNSAlias{TargetResource: snapshot.CanonicalAzureID(rec.target)}
 	}
 	return r, true
 }

@@ -55,7 +55,7 @@ func TestCollectThenCheck(t *testing.T) {
 	snap.Scopes = append(snap.Scopes, scope)
 	// DNS resolutions are another collector's; say they were looked at.
 	snap.Scopes = append(snap.Scopes, snapshot.Scope{Provider: "dns", Region: "global", Service: "resolve", Status: snapshot.ScopeOK, Collections: []string{"dns_resolutions"}})
-	MatchKonnectIDs(snap)
+	snap.NormalizeIDs()
 	snap.Sort()
 	if err := validate(snap); err != nil {
 		t.Fatal(err)

@@ -43,7 +43,7 @@ func (u *unit) applicationGateway(g *armnetwork.ApplicationGateway) {
 	}
 	for _, c := range p.GatewayIPConfigurations {
 		if c != nil && c.Properties != nil && c.Properties.Subnet != nil && c.Properties.Subnet.ID != nil {
-			lb.NetworkID = parentID(canonicalID(*c.Properties.Subnet.ID))
+			lb.NetworkID = parentID(snapshot.CanonicalAzureID(*c.Properties.Subnet.ID))
 			break
 		}
 	}
@@ -55,7 +55,7 @@ func (u *unit) applicationGateway(g *armnetwork.ApplicationGateway) {
 	// WAF: a firewall policy on the gateway, or the legacy WAF configuration.
 	switch {
 	case p.FirewallPolicy != nil && deref(p.FirewallPolicy.ID) != "":
-		lb.WAFID = canonicalID(*p.FirewallPolicy.ID)
+		lb.WAFID = snapshot.CanonicalAzureID(*p.FirewallPolicy.ID)
 	case p.WebApplicationFirewallConfiguration != nil && deref(p.WebApplicationFirewallConfiguration.Enabled):
 		lb.WAFID = lb.ID + "/webApplicationFirewallConfiguration"
 	}
@@ -109,7 +109,7 @@ func (u *unit) applicationGateway(g *armnetwork.ApplicationGateway) {
 		lk := key(rp.HTTPListener.ID)
 		switch {
 		case rp.BackendAddressPool != nil:
-			pool := canonicalID(deref(rp.BackendAddressPool.ID))
+			pool := snapshot.CanonicalAzureID(deref(rp.BackendAddressPool.ID))
 			actions[lk] = snapshot.ListenerAction{Kind: "forward", TargetGroupIDs: []string{pool}}
 			if rp.BackendHTTPSettings != nil {
 				if s := settings[key(rp.BackendHTTPSettings.ID)]; s != nil {
@@ -138,7 +138,7 @@ func (u *unit) applicationGateway(g *armnetwork.ApplicationGateway) {
 			continue
 		}
 		lp := l.Properties
-		ln := snapshot.Listener{ID: canonicalID(deref(l.ID)), Protocol: strings.ToUpper(string(deref(lp.Protocol))), DefaultAction: actions[key(l.ID)]}
+		ln := snapshot.Listener{ID: snapshot.CanonicalAzureID(deref(l.ID)), Protocol: strings.ToUpper(string(deref(lp.Protocol))), DefaultAction: actions[key(l.ID)]}
 		if lp.FrontendPort != nil {
 			ln.Port = ports[key(lp.FrontendPort.ID)]
 		}
@@ -150,7 +150,7 @@ func (u *unit) applicationGateway(g *armnetwork.ApplicationGateway) {
 		}
 		// A listener's own WAF policy counts when the gateway has none.
 		if lb.WAFID == "" && lp.FirewallPolicy != nil && deref(lp.FirewallPolicy.ID) != "" {
-			lb.WAFID = canonicalID(*lp.FirewallPolicy.ID)
+			lb.WAFID = snapshot.CanonicalAzureID(*lp.FirewallPolicy.ID)
 		}
 		lb.Listeners = append(lb.Listeners, ln)
 	}
@@ -183,7 +183,7 @@ func (u *unit) applicationGateway(g *armnetwork.ApplicationGateway) {
 			}
 			for _, c := range pp.BackendIPConfigurations {
 				if c != nil && c.ID != nil {
-					tg.Targets = append(tg.Targets, snapshot.Target{ID: canonicalID(*c.ID), Port: tg.Port})
+					tg.Targets = append(tg.Targets, snapshot.Target{ID: snapshot.CanonicalAzureID(*c.ID), Port: tg.Port})
 					tg.TargetType = cmp.Or(tg.TargetType, "interface")
 				}
 			}
@@ -259,7 +259,7 @@ type frontDoorClients struct {
 }
 
 func (u *unit) frontDoorProfile(fd frontDoorClients, pr *armcdn.Profile) {
-	profileID := canonicalID(*pr.ID)
+	profileID := snapshot.CanonicalAzureID(*pr.ID)
 	rg, name := resourceGroupOf(profileID), deref(pr.Name)
 	where := "Front Door profile " + name
 
@@ -281,7 +281,7 @@ func (u *unit) frontDoorProfile(fd frontDoorClients, pr *armcdn.Profile) {
 				}
 				for _, d := range a.Domains {
 					if d != nil && d.ID != nil {
-						waf[strings.ToLower(canonicalID(*d.ID))] = canonicalID(*params.WafPolicy.ID)
+						waf[strings.ToLower(snapshot.CanonicalAzureID(*d.ID))] = snapshot.CanonicalAzureID(*params.WafPolicy.ID)
 					}
 				}
 			}
@@ -353,7 +353,7 @@ func (u *unit) frontDoorRoutes(fd frontDoorClients, rg, profile, endpoint string
 			p := r.Properties
 			var group string
 			if p.OriginGroup != nil && p.OriginGroup.ID != nil {
-				group = canonicalID(*p.OriginGroup.ID)
+				group = snapshot.CanonicalAzureID(*p.OriginGroup.ID)
 			}
 			redirect := deref(p.HTTPSRedirect) == armcdn.HTTPSRedirectEnabled
 			servesHTTP := false
@@ -361,7 +361,7 @@ func (u *unit) frontDoorRoutes(fd frontDoorClients, rg, profile, endpoint string
 				if proto == nil {
 					continue
 				}
-				ln := snapshot.Listener{ID: canonicalID(deref(r.ID)), Protocol: strings.ToUpper(string(*proto))}
+				ln := snapshot.Listener{ID: snapshot.CanonicalAzureID(deref(r.ID)), Protocol: strings.ToUpper(string(*proto))}
 				switch ln.Protocol {
 				case "HTTP":
 					ln.Port = 80
@@ -380,8 +380,8 @@ func (u *unit) frontDoorRoutes(fd frontDoorClients, rg, profile, endpoint string
 			}
 			if lb.WAFID == "" {
 				for _, d := range p.CustomDomains {
-					if d != nil && d.ID != nil && waf[strings.ToLower(canonicalID(*d.ID))] != "" {
-						lb.WAFID = waf[strings.ToLower(canonicalID(*d.ID))]
+					if d != nil && d.ID != nil && waf[strings.ToLower(snapshot.CanonicalAzureID(*d.ID))] != "" {
+						lb.WAFID = waf[strings.ToLower(snapshot.CanonicalAzureID(*d.ID))]
 					}
 				}
 			}

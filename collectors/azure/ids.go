@@ -7,78 +7,10 @@ import (
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
-// Azure resource ids are case-insensitive and the API is not consistent in their casing
-// (a subnet's reference to its NSG may spell the resource group in upper case while the
-// NSG's own id does not). Every id this collector emits is canonicalized in two steps:
-//
-//  1. structure: "/subscriptions/{subscription, lower case}/resourceGroups/{group}/providers/
-//     {namespace}/{type}/{name}[/{child type}/{child name}]…", with the fixed segments, the
-//     namespace (Microsoft.Network, Microsoft.Cdn) and the resource types spelled as the
-//     ARM specs spell them (virtualNetworks, hubRouteTables, dnszones, privateDnsZones, …),
-//     the way collectors/konnect builds its ids; names are left as they are;
-//  2. casing of names: a reference takes the exact spelling of the resource's own id as
-//     listed (when the collector listed it), so references and entities join exactly.
-//
-// The Konnect side names the customer's VNets, hubs and private zones with the names the
-// customer typed into Konnect, which may differ in case from Azure's: MatchKonnectIDs
-// rewrites those to the spelling of the cloud entity they name, after the merge.
-
-// canonicalTypes spells the namespaces and resource types as the ARM specs do.
-var canonicalTypes = func() map[string]string {
-	m := map[string]string{}
-	for _, t := range []string{
-		"Microsoft.Network", "Microsoft.Cdn",
-		"virtualNetworks", "subnets", "virtualNetworkPeerings", "routeTables", "routes",
-		"networkSecurityGroups", "securityRules", "defaultSecurityRules", "networkInterfaces",
-		"ipConfigurations", "applicationSecurityGroups", "virtualWans", "virtualHubs",
-		"hubRouteTables", "hubVirtualNetworkConnections", "vpnGateways", "vpnConnections",
-		"expressRouteGateways", "expressRouteConnections", "p2sVpnGateways", "azureFirewalls",
-		"applicationGateways", "backendAddressPools", "backendHttpSettingsCollection",
-		"httpListeners", "frontendPorts", "frontendIPConfigurations", "requestRoutingRules",
-		"redirectConfigurations", "sslProfiles", "ApplicationGatewayWebApplicationFirewallPolicies",
-		"FrontDoorWebApplicationFirewallPolicies", "publicIPAddresses", "dnszones",
-		"privateDnsZones", "virtualNetworkLinks", "profiles", "afdEndpoints", "originGroups",
-		"origins", "securityPolicies", "customDomains",
-	} {
-		m[strings.ToLower(t)] = t
-	}
-	// Record set types keep the API's upper case (…/dnszones/{zone}/CNAME/{name}).
-	for _, t := range []string{"A", "AAAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT", "CAA"} {
-		m[strings.ToLower(t)] = t
-	}
-	return m
-}()
-
-// canonicalID fixes the structure of an Azure resource id (step 1 above). A value that
-// is not a resource id is returned trimmed.
-func canonicalID(id string) string {
-	id = strings.TrimSpace(id)
-	if !strings.HasPrefix(strings.ToLower(id), "/subscriptions/") {
-		return id
-	}
-	parts := strings.Split(strings.TrimSuffix(id, "/"), "/")
-	// parts[0] is "", parts[1] "subscriptions", parts[2] the subscription.
-	parts[1] = "subscriptions"
-	parts[2] = strings.ToLower(parts[2])
-	i := 3
-	if len(parts) > 4 && strings.EqualFold(parts[3], "resourceGroups") {
-		parts[3] = "resourceGroups"
-		i = 5
-	}
-	if len(parts) > i+1 && strings.EqualFold(parts[i], "providers") {
-		parts[i] = "providers"
-		if c, ok := canonicalTypes[strings.ToLower(parts[i+1])]; ok {
-			parts[i+1] = c
-		}
-		// Types are at i+2, i+4, …; names follow them.
-		for j := i + 2; j < len(parts); j += 2 {
-			if c, ok := canonicalTypes[strings.ToLower(parts[j])]; ok {
-				parts[j] = c
-			}
-		}
-	}
-	return strings.Join(parts, "/")
-}
+// Every id this collector emits is canonicalized in the two steps described in
+// snapshot/azureid.go: its structure by snapshot.CanonicalAzureID, then the casing of
+// its names by the registry below: a reference takes the exact spelling of the
+// resource's own id as listed (when the collector listed it).
 
 // parentID is the id of the resource that holds a child resource: the VNet of a subnet,
 // the hub of a hub route table. It returns "" when id has no parent.
@@ -140,7 +72,7 @@ func (r *registry) add(id string) {
 
 // resolve returns the listed spelling of id, or its canonical structure.
 func (r *registry) resolve(id string) string {
-	c := canonicalID(id)
+	c := snapshot.CanonicalAzureID(id)
 	if c == "" {
 		return ""
 	}
@@ -168,7 +100,7 @@ func mapIDs(ids []string, f func(string) string) []string {
 func (r *registry) unify(s *snapshot.Snapshot) {
 	refs := map[string]string{}
 	r.rewrite(s, func(id string) string {
-		c := canonicalID(id)
+		c := snapshot.CanonicalAzureID(id)
 		k := strings.ToLower(c)
 		if _, listed := r.ids[k]; !listed && c != "" {
 			if cur, ok := refs[k]; !ok || c < cur {
@@ -185,42 +117,7 @@ func (r *registry) unify(s *snapshot.Snapshot) {
 
 // register adds the own ids of every entity of s.
 func (r *registry) register(s *snapshot.Snapshot) {
-	for _, x := range s.Networks {
-		r.add(x.ID)
-	}
-	for _, x := range s.Subnets {
-		r.add(x.ID)
-	}
-	for _, x := range s.RouteTables {
-		r.add(x.ID)
-	}
-	for _, x := range s.Peerings {
-		r.add(x.ID)
-	}
-	for _, x := range s.Hubs {
-		r.add(x.ID)
-	}
-	for _, x := range s.HubAttachments {
-		r.add(x.ID)
-	}
-	for _, x := range s.HubRouteTables {
-		r.add(x.ID)
-	}
-	for _, x := range s.Firewalls {
-		r.add(x.ID)
-	}
-	for _, x := range s.LoadBalancers {
-		r.add(x.ID)
-	}
-	for _, x := range s.TargetGroups {
-		r.add(x.ID)
-	}
-	for _, x := range s.DNSZones {
-		r.add(x.ID)
-	}
-	for _, x := range s.DNSRecords {
-		r.add(x.ID)
-	}
+	s.EachEntity(func(_ string, e snapshot.Entity) { r.add(e.ID) })
 }
 
 // rewrite replaces every reference in s by resolve(reference).
@@ -308,50 +205,6 @@ func (r *registry) rewrite(s *snapshot.Snapshot, resolve func(string) string) {
 		x.ZoneID = resolve(x.ZoneID)
 		if x.Alias != nil {
 			x.Alias.TargetResource = resolve(x.Alias.TargetResource)
-		}
-	}
-}
-
-// MatchKonnectIDs gives the Azure ids on the Konnect side of a merged snapshot (the
-// customer VNet and hub of an attachment, Kong's own VNet, an attached private zone) the
-// exact spelling of the Azure entity they name, when the snapshot holds one that differs
-// only in case (Konnect builds them from the names the customer typed). Call it after
-// merging the Azure and Konnect collections and before evaluating: rules join ids exactly.
-func MatchKonnectIDs(s *snapshot.Snapshot) {
-	r := newRegistry()
-	r.register(s)
-	// Ids that only appear as references (Kong's VNet, a peering's remote side).
-	for _, p := range s.Peerings {
-		r.add(p.Remote.NetworkID)
-		r.add(p.Local.NetworkID)
-	}
-	for _, h := range s.HubAttachments {
-		r.add(h.NetworkID)
-	}
-	match := func(id string) string {
-		if !strings.HasPrefix(strings.ToLower(id), "/subscriptions/") {
-			return id
-		}
-		if listed, ok := r.ids[strings.ToLower(id)]; ok {
-			return listed
-		}
-		if listed, ok := r.ids[strings.ToLower(canonicalID(id))]; ok {
-			return listed
-		}
-		return id
-	}
-	for i := range s.Konnect.Networks {
-		n := &s.Konnect.Networks[i]
-		n.ProviderNetworkID = match(n.ProviderNetworkID)
-		for j := range n.Attachments {
-			a := &n.Attachments[j]
-			a.NetworkID = match(a.NetworkID)
-			a.PeeringID = match(a.PeeringID)
-			a.HubID = match(a.HubID)
-			a.HubAttachmentID = match(a.HubAttachmentID)
-		}
-		for j := range n.PrivateDNS {
-			n.PrivateDNS[j].ZoneID = match(n.PrivateDNS[j].ZoneID)
 		}
 	}
 }

@@ -50,10 +50,10 @@ func (u *unit) vnet(op string, v *armnetwork.VirtualNetwork) {
 		if sp := s.Properties; sp != nil {
 			sn.CIDRs = u.prefixes(op, "subnet "+sn.ID+" address prefix", append(derefs([]*string{sp.AddressPrefix}), derefs(sp.AddressPrefixes)...))
 			if sp.RouteTable != nil && sp.RouteTable.ID != nil {
-				sn.RouteTableID = canonicalID(*sp.RouteTable.ID)
+				sn.RouteTableID = snapshot.CanonicalAzureID(*sp.RouteTable.ID)
 			}
 			if sp.NetworkSecurityGroup != nil && sp.NetworkSecurityGroup.ID != nil {
-				sn.FirewallIDs = []string{canonicalID(*sp.NetworkSecurityGroup.ID)}
+				sn.FirewallIDs = []string{snapshot.CanonicalAzureID(*sp.NetworkSecurityGroup.ID)}
 			}
 		}
 		u.out.Subnets = append(u.out.Subnets, sn)
@@ -91,7 +91,7 @@ func (u *unit) peering(op string, n snapshot.Network, pe *armnetwork.VirtualNetw
 	}
 	p.Local.PeeredCIDRs = u.prefixes(op, where+" local peered address space", addressSpace(pp.LocalAddressSpace))
 	if pp.RemoteVirtualNetwork != nil && pp.RemoteVirtualNetwork.ID != nil {
-		p.Remote.NetworkID = canonicalID(*pp.RemoteVirtualNetwork.ID)
+		p.Remote.NetworkID = snapshot.CanonicalAzureID(*pp.RemoteVirtualNetwork.ID)
 		p.Remote.Account = subscriptionOf(p.Remote.NetworkID)
 	}
 	p.Remote.CIDRs = u.prefixes(op, where+" remote address space", addressSpace(pp.RemoteVirtualNetworkAddressSpace))
@@ -113,7 +113,7 @@ func (u *unit) prefixes(op, what string, vals []string) []string {
 	for _, v := range vals {
 		pf, err := netip.ParsePrefix(v)
 		if err != nil {
-			u.scope.Note("other", op, fmt.Sprintf("%s %q does not parse; left out", what, v))
+			u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		out = append(out, pf.String())
@@ -128,7 +128,7 @@ func (u *unit) addrs(op, what string, vals []string) []string {
 	for _, v := range vals {
 		a, err := netip.ParseAddr(v)
 		if err != nil {
-			u.scope.Note("other", op, fmt.Sprintf("%s %q does not parse; left out", what, v))
+			u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		out = append(out, a.Unmap().String())
@@ -154,7 +154,7 @@ func (u *unit) routeTables() error {
 			if p := t.Properties; p != nil {
 				for _, s := range p.Subnets {
 					if s != nil && s.ID != nil {
-						rt.SubnetIDs = append(rt.SubnetIDs, canonicalID(*s.ID))
+						rt.SubnetIDs = append(rt.SubnetIDs, snapshot.CanonicalAzureID(*s.ID))
 					}
 				}
 				rt.SubnetIDs = snapshot.SortedSet(rt.SubnetIDs)
@@ -182,7 +182,7 @@ func (u *unit) route(op, tableID string, r *armnetwork.Route) (snapshot.Route, b
 	pf, err := netip.ParsePrefix(dest)
 	if err != nil {
 		// A service tag destination (e.g. "AzureCloud") has no CIDR in the model.
-		u.scope.Note("other", op, fmt.Sprintf("route table %s route %s: destination %q is not a CIDR (service tag routes are not modelled); left out", tableID, deref(r.Name), dest))
+		u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("route table %s route %s: destination %q is not a CIDR (service tag routes are not modelled); left out", tableID, deref(r.Name), dest))
 		return snapshot.Route{}, false
 	}
 	route := snapshot.Route{Destination: pf.String(), State: "active", Origin: "static"}
@@ -275,7 +275,7 @@ func addSystemRoutes(s *snapshot.Snapshot, units []*unit) {
 		if sc.Provider != providerAzure || sc.Service != ServiceRouteTables || len(missing[sc.Account]) == 0 {
 			continue
 		}
-		sc.Note("other", "list virtual networks", fmt.Sprintf(
+		sc.Note(snapshot.ClassOther, "list virtual networks", fmt.Sprintf(
 			"the virtual networks of route tables %s could not be read, so their system routes (VNet, peerings) are missing",
 			strings.Join(snapshot.SortedSet(missing[sc.Account]), ", ")))
 	}

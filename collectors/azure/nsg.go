@@ -38,12 +38,12 @@ func (u *unit) nsg(op string, g *armnetwork.SecurityGroup) snapshot.Firewall {
 	}
 	for _, s := range p.Subnets {
 		if s != nil && s.ID != nil {
-			fw.AttachedTo = append(fw.AttachedTo, snapshot.Attachment{Kind: "subnet", ID: canonicalID(*s.ID)})
+			fw.AttachedTo = append(fw.AttachedTo, snapshot.Attachment{Kind: "subnet", ID: snapshot.CanonicalAzureID(*s.ID)})
 		}
 	}
 	for _, n := range p.NetworkInterfaces {
 		if n != nil && n.ID != nil {
-			fw.AttachedTo = append(fw.AttachedTo, snapshot.Attachment{Kind: "interface", ID: canonicalID(*n.ID)})
+			fw.AttachedTo = append(fw.AttachedTo, snapshot.Attachment{Kind: "interface", ID: snapshot.CanonicalAzureID(*n.ID)})
 		}
 	}
 	// An NSG has no VNet of its own; when all its subnets are in one VNet, that is its network.
@@ -78,7 +78,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	p := r.Properties
 	where := fmt.Sprintf("NSG %s rule %s", nsgID, deref(r.Name))
 	rule := snapshot.FirewallRule{
-		ID:          canonicalID(deref(r.ID)),
+		ID:          snapshot.CanonicalAzureID(deref(r.ID)),
 		Priority:    int(deref(p.Priority)),
 		Protocol:    nsgProtocol(string(deref(p.Protocol))),
 		Description: deref(p.Description),
@@ -89,7 +89,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	case armnetwork.SecurityRuleDirectionOutbound:
 		rule.Direction = "egress"
 	default:
-		u.scope.Note("other", op, fmt.Sprintf("%s: unknown direction %q; left out", where, deref(p.Direction)))
+		u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s: unknown direction %q; left out", where, deref(p.Direction)))
 		return snapshot.FirewallRule{}, false
 	}
 	switch deref(p.Access) {
@@ -98,7 +98,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	case armnetwork.SecurityRuleAccessDeny:
 		rule.Action = "deny"
 	default:
-		u.scope.Note("other", op, fmt.Sprintf("%s: unknown access %q; left out", where, deref(p.Access)))
+		u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s: unknown access %q; left out", where, deref(p.Access)))
 		return snapshot.FirewallRule{}, false
 	}
 	if rule.ID == "" {
@@ -107,7 +107,7 @@ func (u *unit) securityRule(op, nsgID string, r *armnetwork.SecurityRule) (snaps
 	for _, pr := range append(derefs([]*string{p.DestinationPortRange}), derefs(p.DestinationPortRanges)...) {
 		rng, ok := portRange(pr)
 		if !ok {
-			u.scope.Note("other", op, fmt.Sprintf("%s: destination port range %q does not parse; rule left out", where, pr))
+			u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("%s: destination port range %q does not parse; rule left out", where, pr))
 			return snapshot.FirewallRule{}, false
 		}
 		rule.Ports = append(rule.Ports, rng)
@@ -180,7 +180,7 @@ func nsgAddresses(prefixes []string, asgs []*armnetwork.ApplicationSecurityGroup
 	}
 	for _, g := range asgs {
 		if g != nil && g.ID != nil {
-			out = append(out, snapshot.Address{Kind: snapshot.AddrGroup, Value: canonicalID(*g.ID)})
+			out = append(out, snapshot.Address{Kind: snapshot.AddrGroup, Value: snapshot.CanonicalAzureID(*g.ID)})
 		}
 	}
 	return out

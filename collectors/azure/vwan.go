@@ -92,13 +92,13 @@ func (u *unit) hubRoutes(op, tableID string, r *armnetwork.HubRoute) []snapshot.
 	}
 	var hops []string
 	if r.NextHop != nil && *r.NextHop != "" {
-		hops = []string{canonicalID(*r.NextHop)}
+		hops = []string{snapshot.CanonicalAzureID(*r.NextHop)}
 	}
 	var out []snapshot.HubRoute
 	for _, d := range derefs(r.Destinations) {
 		pf, err := netip.ParsePrefix(d)
 		if err != nil {
-			u.scope.Note("other", op, fmt.Sprintf("hub route table %s route %s: destination %q (type %s) is not a CIDR; left out", tableID, deref(r.Name), d, deref(r.DestinationType)))
+			u.scope.Note(snapshot.ClassOther, op, fmt.Sprintf("hub route table %s route %s: destination %q (type %s) is not a CIDR; left out", tableID, deref(r.Name), d, deref(r.DestinationType)))
 			continue
 		}
 		out = append(out, snapshot.HubRoute{Destination: pf.String(), AttachmentIDs: hops, Type: "static", State: "active"})
@@ -134,17 +134,17 @@ func (u *unit) hubConnection(hub snapshot.Hub, c *armnetwork.HubVirtualNetworkCo
 	}
 	a.State = string(deref(p.ProvisioningState))
 	if p.RemoteVirtualNetwork != nil && p.RemoteVirtualNetwork.ID != nil {
-		a.NetworkID = canonicalID(*p.RemoteVirtualNetwork.ID)
+		a.NetworkID = snapshot.CanonicalAzureID(*p.RemoteVirtualNetwork.ID)
 		a.OwnerAccount = subscriptionOf(a.NetworkID)
 	}
 	if rc := p.RoutingConfiguration; rc != nil {
 		if rc.AssociatedRouteTable != nil && rc.AssociatedRouteTable.ID != nil && *rc.AssociatedRouteTable.ID != "" {
-			a.AssociatedRouteTableID = canonicalID(*rc.AssociatedRouteTable.ID)
+			a.AssociatedRouteTableID = snapshot.CanonicalAzureID(*rc.AssociatedRouteTable.ID)
 		}
 		if pr := rc.PropagatedRouteTables; pr != nil {
 			for _, t := range pr.IDs {
 				if t != nil && t.ID != nil {
-					a.PropagatedRouteTableIDs = append(a.PropagatedRouteTableIDs, canonicalID(*t.ID))
+					a.PropagatedRouteTableIDs = append(a.PropagatedRouteTableIDs, snapshot.CanonicalAzureID(*t.ID))
 				}
 			}
 			a.PropagatedRouteTableIDs = snapshot.SortedSet(a.PropagatedRouteTableIDs)
@@ -157,7 +157,7 @@ func (u *unit) hubConnection(hub snapshot.Hub, c *armnetwork.HubVirtualNetworkCo
 func canonicalIDs(ids []string) []string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, canonicalID(id))
+		out = append(out, snapshot.CanonicalAzureID(id))
 	}
 	return snapshot.SortedSet(out)
 }

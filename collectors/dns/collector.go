@@ -65,7 +65,7 @@ func (c *Collector) Collect(ctx context.Context, hostnames []string) ([]snapshot
 			out[i].Error = err.Error()
 		}
 		scope.Status = snapshot.ScopeFailed
-		scope.Errors = []snapshot.ScopeError{{Class: "other", Operation: "resolve", Message: err.Error()}}
+		scope.Errors = []snapshot.ScopeError{{Class: snapshot.ClassOther, Operation: "resolve", Message: err.Error()}}
 		return out, scope
 	}
 
@@ -158,7 +158,7 @@ func normalize(hostnames []string) []string {
 // cancelled collection).
 func errorClass(err error) string {
 	if isTimeout(err) && !errors.Is(err, context.Canceled) {
-		return "timeout"
+		return snapshot.ClassTimeout
 	}
-	return "other"
+	return snapshot.ClassOther
 }

@@ -11,7 +11,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
@@ -56,7 +57,7 @@ func (c *Collector) Collect(ctx context.Context) (snapshot.Konnect, []snapshot.S
 			c.scope(ServiceCustomDomains, "konnect.custom_domains"),
 		} {
 			s.Status = snapshot.ScopeFailed
-			s.Errors = []snapshot.ScopeError{{Class: "other", Message: "no Konnect client configured"}}
+			s.Errors = []snapshot.ScopeError{{Class: snapshot.ClassOther, Message: "no Konnect client configured"}}
 			scopes = append(scopes, s)
 		}
 		return k, scopes
@@ -67,17 +68,15 @@ func (c *Collector) Collect(ctx context.Context) (snapshot.Konnect, []snapshot.S
 
 	// Attachments and private DNS, per network, a few networks at a time.
 	perNet := make([]snapshot.Scope, len(nets))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, networkFanOut)
+	var g errgroup.Group
+	g.SetLimit(networkFanOut)
 	for i := range nets {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		g.Go(func() error {
 			perNet[i] = c.attachments(ctx, &nets[i])
-		}()
+			return nil // a network that could not be read is its scope
+		})
 	}
-	wg.Wait()
+	_ = g.Wait()
 	scopes = append(scopes, perNet...)
 	k.Networks = nets
 
@@ -114,7 +113,7 @@ func record(s *snapshot.Scope, operation string, err error) {
 	switch {
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized:
 		msg = "the token was rejected (expired, revoked or mistyped) to " + operation + ": " + msg
-	case class == "denied":
+	case class == snapshot.ClassDenied:
 		msg = roleHint(operation) + ": " + msg
 	}
 	s.Fail(class, operation, msg)
@@ -126,22 +125,22 @@ func classify(err error) string {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, ErrTruncated):
-		return "truncated"
+		return snapshot.ClassTruncated
 	case errors.As(err, &apiErr):
 		switch apiErr.Status {
 		case http.StatusUnauthorized, http.StatusForbidden:
-			return "denied"
+			return snapshot.ClassDenied
 		case http.StatusNotFound:
-			return "not-found"
+			return snapshot.ClassNotFound
 		case http.StatusTooManyRequests:
-			return "throttled"
+			return snapshot.ClassThrottled
 		case http.StatusRequestTimeout, http.StatusGatewayTimeout:
-			return "timeout"
+			return snapshot.ClassTimeout
 		}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "timeout"
+		return snapshot.ClassTimeout
 	}
-	return "other"
+	return snapshot.ClassOther
 }
 
 // roleHint says which predefined Konnect role a denied list needs
@@ -211,12 +210,12 @@ func (c *Collector) networks(ctx context.Context) ([]snapshot.KonnectNetwork, sn
 			}
 		}
 		if provider == "" {
-			s.Note("not-found", "list networks", fmt.Sprintf(
+			s.Note(snapshot.ClassNotFound, "list networks", fmt.Sprintf(
 				"network %s (%s): provider account %s not found, so its provider is unknown; network left out", n.Name, n.ID, n.ProviderAccountID))
 			continue
 		}
 		if _, err := netip.ParsePrefix(n.CIDRBlock); err != nil {
-			s.Note("other", "list networks", fmt.Sprintf("network %s (%s): cidr_block %q does not parse; network left out", n.Name, n.ID, n.CIDRBlock))
+			s.Note(snapshot.ClassOther, "list networks", fmt.Sprintf("network %s (%s): cidr_block %q does not parse; network left out", n.Name, n.ID, n.CIDRBlock))
 			continue
 		}
 		kn := snapshot.KonnectNetwork{
@@ -254,7 +253,7 @@ func ips(s *snapshot.Scope, operation, what string, vals []string) []string {
 	for _, v := range vals {
 		a, err := netip.ParseAddr(strings.TrimSpace(v))
 		if err != nil {
-			s.Note("other", operation, fmt.Sprintf("%s %q does not parse; left out", what, v))
+			s.Note(snapshot.ClassOther, operation, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		addrs = append(addrs, a.Unmap())
@@ -274,7 +273,7 @@ func cidrs(s *snapshot.Scope, operation, what string, vals []string) []string {
 	var out []string
 	for _, v := range vals {
 		if _, err := netip.ParsePrefix(strings.TrimSpace(v)); err != nil {
-			s.Note("other", operation, fmt.Sprintf("%s %q does not parse; left out", what, v))
+			s.Note(snapshot.ClassOther, operation, fmt.Sprintf("%s %q does not parse; left out", what, v))
 			continue
 		}
 		out = append(out, strings.TrimSpace(v))
@@ -355,7 +354,7 @@ func attachment(s *snapshot.Scope, t TransitGateway) (snapshot.KonnectAttachment
 	const op = "list transit gateways"
 	var cfg attachmentConfig
 	if err := json.Unmarshal(t.Config, &cfg); err != nil || cfg.Kind == "" {
-		s.Note("other", op, fmt.Sprintf("attachment %s (%s): no readable transit_gateway_attachment_config.kind; left out", t.Name, t.ID))
+		s.Note(snapshot.ClassOther, op, fmt.Sprintf("attachment %s (%s): no readable transit_gateway_attachment_config.kind; left out", t.Name, t.ID))
 		return snapshot.KonnectAttachment{}, false
 	}
 	where := fmt.Sprintf("attachment %s (%s)", t.Name, t.ID)
@@ -399,7 +398,7 @@ func attachment(s *snapshot.Scope, t TransitGateway) (snapshot.KonnectAttachment
 			a.NetworkID = "projects/" + cfg.PeerProjectID + "/global/networks/" + cfg.PeerVPCName
 		}
 	default:
-		s.Note("other", op, fmt.Sprintf("%s: unknown kind %q; left out", where, cfg.Kind))
+		s.Note(snapshot.ClassOther, op, fmt.Sprintf("%s: unknown kind %q; left out", where, cfg.Kind))
 		return snapshot.KonnectAttachment{}, false
 	}
 	return a, true
@@ -417,7 +416,7 @@ func privateDNS(s *snapshot.Scope, d PrivateDNS) (snapshot.KonnectPrivateDNS, bo
 	const op = "list private DNS"
 	var cfg privateDNSConfig
 	if err := json.Unmarshal(d.Config, &cfg); err != nil || cfg.Kind == "" {
-		s.Note("other", op, fmt.Sprintf("private DNS %s (%s): no readable private_dns_attachment_config.kind; left out", d.Name, d.ID))
+		s.Note(snapshot.ClassOther, op, fmt.Sprintf("private DNS %s (%s): no readable private_dns_attachment_config.kind; left out", d.Name, d.ID))
 		return snapshot.KonnectPrivateDNS{}, false
 	}
 	where := fmt.Sprintf("private DNS %s (%s)", d.Name, d.ID)
