@@ -1,6 +1,7 @@
 // Package app is the pipeline of dcgw-scan as a library: config loading, collection
-// planning, merging, evaluation and reporting. cmd/scan binds flags to its options,
-// writes what it returns and maps its errors and verdicts to exit codes.
+// planning, the one snapshot-assembly path (merge, id normalisation, dedupe, sort,
+// validation), evaluation and reporting. cmd/scan binds flags to its options, writes
+// what it returns and maps its errors and verdicts to exit codes.
 package app
 
 import (

@@ -144,15 +144,19 @@ func Collect(ctx context.Context, source string, opts CollectOptions) (*snapshot
 	default:
 		return nil, fmt.Errorf("cannot collect %q: want konnect, dns, aws or azure (this version has no gcp collector)", source)
 	}
-	snap := p.run(ctx, log)
+	head, parts := p.run(ctx, log)
 	if ctx.Err() != nil {
 		return nil, interrupted("collect " + source)
 	}
-	if err := snapshot.Save(opts.Out, snap); err != nil {
-		return nil, err
+	data, doc, err := assemble(opts.Out, head, parts...)
+	if err != nil {
+		return nil, fmt.Errorf("the collected snapshot is not valid: %w", err)
 	}
-	log.Info("snapshot written", "path", opts.Out, "scopes", len(snap.Scopes))
-	return snap, nil
+	if err := snapshot.WriteFile(opts.Out, data); err != nil {
+		return nil, fmt.Errorf("save snapshot: %w", err)
+	}
+	log.Info("snapshot written", "path", opts.Out, "scopes", len(doc.Snapshot.Scopes))
+	return doc.Snapshot, nil
 }
 
 // plan is the collectors one run uses; a nil collector is not run.
@@ -167,10 +171,11 @@ type plan struct {
 	hostnames []string
 }
 
-// run runs the collectors concurrently and merges what they return into one sorted
-// snapshot. DNS resolves the Konnect custom domains too, so it waits for Konnect.
-// Collectors never fail: what they could not read is a failed or partial scope.
-func (p plan) run(ctx context.Context, log *slog.Logger) *snapshot.Snapshot {
+// run runs the collectors concurrently and returns what they read, for assemble: the
+// head (schema version, collection time) and one part per source. DNS resolves the
+// Konnect custom domains too, so it waits for Konnect. Collectors never fail: what
+// they could not read is a failed or partial scope.
+func (p plan) run(ctx context.Context, log *slog.Logger) (head *snapshot.Snapshot, parts []*snapshot.Snapshot) {
 	var (
 		eg          errgroup.Group
 		k           snapshot.Konnect
@@ -230,25 +235,12 @@ func (p plan) run(ctx context.Context, log *slog.Logger) *snapshot.Snapshot {
 	}
 	_ = eg.Wait() // the goroutines return nil: failures are scopes
 
-	snap := &snapshot.Snapshot{
-		SchemaVersion: snapshot.SchemaVersion,
-		CollectedAt:   time.Now().UTC().Format(time.RFC3339),
-		Konnect:       k,
-	}
-	snap.Scopes = append(snap.Scopes, kScopes...)
+	head = &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, CollectedAt: time.Now().UTC().Format(time.RFC3339)}
+	parts = append(parts, &snapshot.Snapshot{Konnect: k, Scopes: kScopes})
 	if p.dns != nil {
-		snap.DNSResolutions = resolutions
-		snap.Scopes = append(snap.Scopes, dnsScope)
+		parts = append(parts, &snapshot.Snapshot{DNSResolutions: resolutions, Scopes: []snapshot.Scope{dnsScope}})
 	}
-	for _, c := range clouds {
-		snap.Merge(c)
-	}
-	if p.azure != nil {
-		// Konnect spells Azure ids as the customer typed them; use Azure's spelling.
-		azure.MatchKonnectIDs(snap)
-	}
-	snap.Sort()
-	return snap
+	return head, append(parts, clouds...)
 }
 
 // logScopes reports a source's progress on stderr: a count at info, each scope that

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -38,37 +39,23 @@ func Scan(ctx context.Context, opts ScanOptions) (*Report, error) {
 		return nil, err
 	}
 
-	snap := p.run(ctx, s.log)
+	head, parts := p.run(ctx, s.log)
 	if ctx.Err() != nil {
 		return nil, interrupted("scan")
 	}
-	var (
-		name    string
-		uri     = opts.SARIFURI
-		outside bool
-	)
-	data, err := snapshot.Marshal(snap)
+	// The report's locations are lines of the saved file, else of the unsaved encoding,
+	// named as SARIF results name it.
+	name := cmp.Or(opts.SnapshotOut, opts.SARIFURI, inMemoryURI)
+	data, doc, err := assemble(name, head, parts...)
 	if err != nil {
-		return nil, err
+		return nil, oneLine(err)
 	}
+	uri, outside := name, false
 	if opts.SnapshotOut != "" {
 		if err := snapshot.WriteFile(opts.SnapshotOut, data); err != nil {
 			return nil, fmt.Errorf("save snapshot: %w", err)
 		}
-		s.log.Info("snapshot written", "path", opts.SnapshotOut, "scopes", len(snap.Scopes))
-		// The report's locations are the saved file's lines: parse the bytes written.
-		name = opts.SnapshotOut
-	} else {
-		if uri == "" {
-			uri = inMemoryURI
-		}
-		name = uri
-	}
-	doc, err := snapshot.Parse(name, data)
-	if err != nil {
-		return nil, oneLine(err)
-	}
-	if opts.SnapshotOut != "" {
+		s.log.Info("snapshot written", "path", opts.SnapshotOut, "scopes", len(doc.Snapshot.Scopes))
 		uri, outside = sarifURI(opts.SARIFURI, doc)
 	}
 	return s.evaluate(ctx, eng, doc, name, uri, outside)
