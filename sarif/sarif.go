@@ -71,6 +71,19 @@ type Options struct {
 // ErrURI says no repo-relative artifact URI could be derived; set Options.URI.
 var ErrURI = errors.New("no repo-relative artifact URI")
 
+// ErrOutside is the ErrURI of a path outside the working directory: a caller may
+// name the file otherwise (by its base name, say) and ask the user for the URI.
+var ErrOutside = fmt.Errorf("%w: the path lies outside the working directory", ErrURI)
+
+// outsideError is ErrOutside for one path.
+type outsideError struct{ path string }
+
+func (e *outsideError) Error() string {
+	return fmt.Sprintf("%v: %q lies outside the working directory; give a path relative to the repository root", ErrURI, e.path)
+}
+
+func (e *outsideError) Unwrap() error { return ErrOutside }
+
 // Write writes res as one SARIF 2.1.0 run, indented, deterministic.
 func Write(w io.Writer, res *policies.Result, doc *snapshot.Document, opts Options) error {
 	report, err := Build(res, doc, opts)
@@ -172,10 +185,12 @@ func SecuritySeverity(s policies.Severity) string {
 	return "5.5"
 }
 
-// ArtifactURI returns the repo-relative URI results point at: explicit (a path with
-// forward slashes) or, when empty, the document's path made relative to the working
-// directory. It refuses absolute paths, paths outside the working directory and
-// anything that looks like a URI or an ARN: GitHub rejects or misplaces those.
+// ArtifactURI returns the repo-relative URI results point at, escaped: explicit (a
+// path with forward slashes) or, when empty, the document's path made relative to the
+// working directory (GitHub code scanning resolves it against the repository root).
+// It refuses absolute paths, anything that looks like a URI or an ARN (GitHub rejects
+// or misplaces those), and paths outside the working directory (ErrOutside). Every
+// error is an ErrURI.
 func ArtifactURI(explicit string, doc *snapshot.Document) (string, error) {
 	p := strings.TrimSpace(explicit)
 	if p == "" {
@@ -183,10 +198,15 @@ func ArtifactURI(explicit string, doc *snapshot.Document) (string, error) {
 			return "", fmt.Errorf("%w: the document has no path; set the artifact URI", ErrURI)
 		}
 		p = doc.Path
-		if filepath.IsAbs(p) {
+		// An absolute path, or one through "..", may still lie inside the working
+		// directory.
+		if !filepath.IsLocal(p) {
 			wd, err := os.Getwd()
 			if err != nil {
-				return "", fmt.Errorf("%w: %s is absolute and the working directory is unknown: %w", ErrURI, p, err)
+				return "", fmt.Errorf("%w: %s is not below the working directory, which is unknown: %w", ErrURI, p, err)
+			}
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(wd, p)
 			}
 			rel, err := filepath.Rel(wd, p)
 			if err != nil {
@@ -204,7 +224,7 @@ func ArtifactURI(explicit string, doc *snapshot.Document) (string, error) {
 	case strings.HasPrefix(p, "/"):
 		return "", fmt.Errorf("%w: %q is absolute; give a path relative to the repository root", ErrURI, p)
 	case p == ".." || strings.HasPrefix(p, "../"):
-		return "", fmt.Errorf("%w: %q lies outside the working directory; give a path relative to the repository root", ErrURI, p)
+		return "", &outsideError{path: p}
 	case strings.Contains(first, ":"):
 		return "", fmt.Errorf("%w: %q looks like a URI or an ARN, not a repository path", ErrURI, p)
 	}

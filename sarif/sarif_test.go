@@ -454,12 +454,17 @@ func TestArtifactURI(t *testing.T) {
 		path     string
 		want     string
 		wantErr  bool
+		// outside: the error is ErrOutside too.
+		outside bool
 	}{
 		{name: "relative document path", path: "testdata/estates/a.json", want: "testdata/estates/a.json"},
 		{name: "dot segments cleaned", path: "./testdata/../estates/a.json", want: "estates/a.json"},
 		{name: "absolute under working dir", path: filepath.Join(wd, "snaps", "a.json"), want: "snaps/a.json"},
-		{name: "absolute outside working dir", path: "/tmp/../etc/a.json", wantErr: true},
-		{name: "parent dir", path: "../a.json", wantErr: true},
+		{name: "parent dir back into the working dir", path: filepath.Join("..", filepath.Base(wd), "snaps", "a.json"), want: "snaps/a.json"},
+		{name: "absolute outside working dir", path: "/tmp/../etc/a.json", wantErr: true, outside: true},
+		{name: "parent dir", path: "../a.json", wantErr: true, outside: true},
+		{name: "parent dir, deeper", path: "../elsewhere/snap.json", wantErr: true, outside: true},
+		{name: "explicit parent dir", explicit: "../a.json", wantErr: true, outside: true},
 		{name: "space escaped", path: "my snaps/a.json", want: "my%20snaps/a.json"},
 		{name: "explicit wins", explicit: "infra/snap.json", path: "/abs/x.json", want: "infra/snap.json"},
 		{name: "explicit backslashes", explicit: `infra\snap.json`, want: "infra/snap.json"},
@@ -477,8 +482,8 @@ func TestArtifactURI(t *testing.T) {
 			}
 			got, err := ArtifactURI(tt.explicit, doc)
 			if tt.wantErr {
-				if !errors.Is(err, ErrURI) {
-					t.Errorf("ArtifactURI = %q, %v; want ErrURI", got, err)
+				if !errors.Is(err, ErrURI) || errors.Is(err, ErrOutside) != tt.outside {
+					t.Errorf("ArtifactURI = %q, %v; want ErrURI (ErrOutside: %v)", got, err, tt.outside)
 				}
 				return
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	mdns "github.com/miekg/dns"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/app"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -229,7 +230,7 @@ func scopeStatuses(scopes []snapshot.Scope) []string {
 // TestCollect runs `collect` against the fake Konnect API and the test DNS server.
 // KONNECT_TOKEN is set with t.Setenv, so the cases do not run in parallel.
 func TestCollect(t *testing.T) {
-	t.Setenv(konnectTokenEnv, canaryToken)
+	t.Setenv(app.KonnectTokenEnv, canaryToken)
 	happy := fakeKonnect(t, 0)
 	denied := fakeKonnect(t, http.StatusForbidden)
 	dnsAddr := startDNS(t)

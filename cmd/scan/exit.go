@@ -1,6 +1,10 @@
 package main
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/dcgw-scan/dcgw-scan/internal/app"
+)
 
 // Exit codes (README "Exit codes").
 const (
@@ -13,9 +17,13 @@ const (
 	exitInterrupted = 130
 )
 
-// interrupted is the error of a run stopped by a signal before it wrote anything.
-func interrupted(what string) error {
-	return &exitError{code: exitInterrupted, err: errors.New(what + " interrupted: nothing written")}
+// appError is the exit status of an error of the app library: 130 for a run stopped
+// by a signal before it wrote anything, else a usage, config or input error.
+func appError(err error) error {
+	if errors.Is(err, app.ErrInterrupted) {
+		return &exitError{code: exitInterrupted, err: err}
+	}
+	return usageError(err)
 }
 
 // exitError carries an exit code to main. A nil err prints nothing (the report said it).

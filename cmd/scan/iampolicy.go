@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	awscollector "github.com/dcgw-scan/dcgw-scan/collectors/aws"
+	"github.com/dcgw-scan/dcgw-scan/internal/app"
 )
 
 func newIAMPolicyCmd(stdout io.Writer) *cobra.Command {
@@ -21,9 +22,9 @@ in the management account: organizations:ListAccounts and sts:AssumeRole on that
 		Example: `  dcgw-scan iam-policy aws > dcgw-scan-read.json
   dcgw-scan iam-policy aws --role-name DcgwScanReadOnly`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{sourceAWS},
+		ValidArgs: []string{app.SourceAWS},
 		RunE: func(_ *cobra.Command, args []string) error {
-			if args[0] != sourceAWS {
+			if args[0] != app.SourceAWS {
 				return usageError(fmt.Errorf("iam-policy: %q: only aws has an IAM policy (Azure: grant the built-in Reader role)", args[0]))
 			}
 			doc, err := awscollector.IAMPolicy(roleName)

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
-	"github.com/dcgw-scan/dcgw-scan/snapshot"
+	"github.com/dcgw-scan/dcgw-scan/internal/app"
 )
 
 func newMergeCmd(g *globals) *cobra.Command {
@@ -31,74 +27,12 @@ The output is written whole or not at all. Exit 0, or 2 for a bad input.`,
   dcgw-scan check estate.json --format sarif --output dcgw.sarif`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if out == "" {
-				return usageError(errors.New("--out is required"))
-			}
-			snap, err := mergeFiles(args)
-			if err != nil {
+			if err := app.Merge(args, out, g.logger); err != nil {
 				return usageError(err)
 			}
-			// The merged document must load as check will load it (ids unique across
-			// the inputs, references intact) before anything is written.
-			data, err := snapshot.Marshal(snap)
-			if err != nil {
-				return usageError(err)
-			}
-			if _, err := snapshot.Parse(out, data); err != nil {
-				return usageError(fmt.Errorf("the merged snapshot is not valid: %w", err))
-			}
-			if err := snapshot.WriteFile(out, data); err != nil {
-				return usageError(err)
-			}
-			g.logger.Info("merged", "inputs", len(args), "path", out, "scopes", len(snap.Scopes))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "snapshot file to write (required; written whole or not at all)")
 	return cmd
-}
-
-// mergeFiles loads and merges the snapshots at paths.
-func mergeFiles(paths []string) (*snapshot.Snapshot, error) {
-	merged := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion}
-	var names []string
-	kongFrom := map[string]string{} // "network id" / "domain id" → the file that has it
-	for _, p := range paths {
-		doc, err := snapshot.Load(p)
-		if err != nil {
-			return nil, err
-		}
-		s := doc.Snapshot
-		for _, n := range s.Konnect.Networks {
-			if err := claim(kongFrom, "Konnect network "+n.ID, p); err != nil {
-				return nil, err
-			}
-		}
-		for _, d := range s.Konnect.CustomDomains {
-			if err := claim(kongFrom, "Konnect custom domain "+d.ID, p); err != nil {
-				return nil, err
-			}
-		}
-		if s.Name != "" {
-			names = append(names, s.Name)
-		}
-		if s.CollectedAt > merged.CollectedAt {
-			merged.CollectedAt = s.CollectedAt
-		}
-		merged.Merge(s)
-	}
-	merged.Name = strings.Join(names, " + ")
-	merged.Dedupe()
-	merged.NormalizeIDs()
-	merged.Sort()
-	return merged, nil
-}
-
-// claim records that what comes from file, or fails when another file has it too.
-func claim(from map[string]string, what, file string) error {
-	if prev, ok := from[what]; ok {
-		return fmt.Errorf("%s is in both %s and %s: merge one collection of the Konnect side", what, prev, file)
-	}
-	from[what] = file
-	return nil
 }

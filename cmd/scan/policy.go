@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/app"
 	"github.com/dcgw-scan/dcgw-scan/policies"
 )
 
@@ -35,16 +36,13 @@ func newPolicyListCmd(stdout io.Writer) *cobra.Command {
 			if format != "text" && format != "json" && format != "markdown" {
 				return usageError(fmt.Errorf("--format: %q is not text, json or markdown", format))
 			}
-			cfg, err := loadConfig(config)
+			cfg, err := app.LoadConfig(config)
 			if err != nil {
 				return usageError(err)
 			}
-			eng, err := policies.New(cmd.Context(), policies.Options{
-				Dirs: append(append([]string{}, cfg.PolicyDirs...), dirs...), Params: cfg.Params,
-				Disabled: cfg.DisabledRules, Severities: cfg.Severities,
-			})
+			eng, err := cfg.Engine(cmd.Context(), dirs)
 			if err != nil {
-				return usageError(fmt.Errorf("load policies: %w", oneLine(err)))
+				return usageError(err)
 			}
 			if format == "json" {
 				enc := json.NewEncoder(stdout)
@@ -85,13 +83,13 @@ func newPolicyTestCmd(g *globals, stdout io.Writer) *cobra.Command {
 the same compiler and capabilities the scanner uses, data.config set from the config.
 Exit 1 when a test fails, 2 when the rules do not load.`,
 		RunE: func(cmd *cobra.Command, dirs []string) error {
-			cfg, err := loadConfig(config)
+			cfg, err := app.LoadConfig(config)
 			if err != nil {
 				return usageError(err)
 			}
-			results, err := policies.RunTests(cmd.Context(), policies.Options{Dirs: dirs, Params: cfg.Params})
+			results, err := cfg.RunTests(cmd.Context(), dirs)
 			if err != nil {
-				return usageError(fmt.Errorf("load policies: %w", oneLine(err)))
+				return usageError(err)
 			}
 			var pass, fail int
 			for _, r := range results {

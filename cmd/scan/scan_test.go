@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dcgw-scan/dcgw-scan/internal/app"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -19,7 +20,7 @@ import (
 // collected into one snapshot, evaluated and reported. KONNECT_TOKEN is set with
 // t.Setenv, so the cases do not run in parallel.
 func TestScan(t *testing.T) {
-	t.Setenv(konnectTokenEnv, canaryToken)
+	t.Setenv(app.KonnectTokenEnv, canaryToken)
 	happy := fakeKonnect(t, 0)
 	denied := fakeKonnect(t, http.StatusForbidden)
 	dnsAddr := startDNS(t)

@@ -1,7 +1,6 @@
-package main
+package app
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,21 +15,21 @@ import (
 
 // configCmp compares configs: the parsed timeout and the config's directory count,
 // the key lines (for messages) do not.
-var configCmp = []cmp.Option{cmp.AllowUnexported(config{}, dnsSource{}), cmpopts.IgnoreFields(sources{}, "lines")}
+var configCmp = []cmp.Option{cmp.AllowUnexported(Config{}, DNSSource{}), cmpopts.IgnoreFields(Sources{}, "lines")}
 
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
 		yaml    string
-		want    func(*config)
+		want    func(*Config)
 		wantErr string
 	}{
-		{name: "empty file keeps defaults", yaml: "", want: func(*config) {}},
+		{name: "empty file keeps defaults", yaml: "", want: func(*Config) {}},
 		{
 			name: "overrides replace defaults",
 			yaml: "gateway_port: 8443\nallowed_spokes: [tgw-attach-1]\nfail_on: critical\npolicy_dirs: [rules]\ndisabled_rules: [DCGW-HUB-*]\ncustom:\n  team: payments\n",
-			want: func(c *config) {
+			want: func(c *Config) {
 				c.GatewayPort = 8443
 				c.AllowedSpokes = []string{"tgw-attach-1"}
 				c.FailOn = "critical"
@@ -49,20 +48,20 @@ func TestLoadConfig(t *testing.T) {
 			name: "sources",
 			yaml: "sources:\n  konnect:\n    url: http://127.0.0.1:8080\n    token_file: token.txt\n    org: org-1\n" +
 				"  dns:\n    server: 127.0.0.1:5353\n    timeout: 1500ms\n    hostnames: [api.example.com, www.example.com]\n",
-			want: func(c *config) {
-				c.Sources.Konnect = &konnectSource{URL: "http://127.0.0.1:8080", TokenFile: "token.txt", Org: "org-1"}
-				c.Sources.DNS = &dnsSource{Server: "127.0.0.1:5353", Timeout: "1500ms", timeout: 1500 * time.Millisecond,
+			want: func(c *Config) {
+				c.Sources.Konnect = &KonnectSource{URL: "http://127.0.0.1:8080", TokenFile: "token.txt", Org: "org-1"}
+				c.Sources.DNS = &DNSSource{Server: "127.0.0.1:5353", Timeout: "1500ms", timeout: 1500 * time.Millisecond,
 					Hostnames: []string{"api.example.com", "www.example.com"}}
 			},
 		},
-		{name: "empty konnect source is configured", yaml: "sources:\n  konnect: {}\n", want: func(c *config) { c.Sources.Konnect = &konnectSource{} }},
+		{name: "empty konnect source is configured", yaml: "sources:\n  konnect: {}\n", want: func(c *Config) { c.Sources.Konnect = &KonnectSource{} }},
 		{name: "unknown source key names its line", yaml: "sources:\n  konnect:\n    org: x\n    urll: https://x\n", wantErr: "line 4: field urll not found"},
 		{name: "unknown source names its line", yaml: "sources:\n  oracle: {}\n", wantErr: "line 2: field oracle not found"},
 		{name: "bad dns timeout", yaml: "sources:\n  dns:\n    timeout: 2 seconds\n", wantErr: `sources.dns.timeout: "2 seconds" is not a positive Go duration`},
 		{name: "negative dns timeout", yaml: "sources:\n  dns:\n    timeout: -1s\n", wantErr: `sources.dns.timeout: "-1s"`},
 		{name: "bad konnect url", yaml: "sources:\n  konnect:\n    url: global.api.konghq.com\n", wantErr: "sources.konnect.url: want an http(s)://host"},
 		{name: "unset variable names its line", yaml: "gateway_port: 443\n\nfail_on: ${DCGW_SCAN_TEST_SURELY_UNSET}\n", wantErr: "line 3: environment variable DCGW_SCAN_TEST_SURELY_UNSET is not set"},
-		{name: "variable in a comment line is not expanded", yaml: "# token: ${DCGW_SCAN_TEST_SURELY_UNSET}\ngateway_port: 8443\n", want: func(c *config) { c.GatewayPort = 8443 }},
+		{name: "variable in a comment line is not expanded", yaml: "# token: ${DCGW_SCAN_TEST_SURELY_UNSET}\ngateway_port: 8443\n", want: func(c *Config) { c.GatewayPort = 8443 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,10 +70,10 @@ func TestLoadConfig(t *testing.T) {
 			if !ok {
 				return
 			}
-			want := config{Params: policies.DefaultParams(), dir: filepath.Dir(path)}
+			want := Config{Params: policies.DefaultParams(), dir: filepath.Dir(path)}
 			tt.want(&want)
 			if diff := cmp.Diff(want, got, configCmp...); diff != "" {
-				t.Errorf("loadConfig() mismatch (-want +got):\n%s", diff)
+				t.Errorf("LoadConfig() mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -90,15 +89,15 @@ func TestLoadConfigEnv(t *testing.T) {
 	tests := []struct {
 		name    string
 		yaml    string
-		want    func(*config)
+		want    func(*Config)
 		wantErr string
 	}{
 		{
 			name: "expanded in values",
 			yaml: "gateway_port: ${DCGW_TEST_PORT}\nsources:\n  dns:\n    hostnames: [\"${DCGW_TEST_HOST}\", www.${DCGW_TEST_HOST}]\n",
-			want: func(c *config) {
+			want: func(c *Config) {
 				c.GatewayPort = 8443
-				c.Sources.DNS = &dnsSource{Hostnames: []string{"api.example.com", "www.api.example.com"}}
+				c.Sources.DNS = &DNSSource{Hostnames: []string{"api.example.com", "www.api.example.com"}}
 			},
 		},
 		// The lines after an expansion keep their numbers.
@@ -112,10 +111,10 @@ func TestLoadConfigEnv(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			got, err := loadConfig(path)
+			got, err := LoadConfig(path)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("loadConfig() error = %v, want %q", err, tt.wantErr)
+					t.Fatalf("LoadConfig() error = %v, want %q", err, tt.wantErr)
 				}
 				if strings.Contains(err.Error(), secret[:7]) {
 					t.Errorf("error quotes the environment value: %q", err)
@@ -123,12 +122,12 @@ func TestLoadConfigEnv(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("loadConfig() error = %v", err)
+				t.Fatalf("LoadConfig() error = %v", err)
 			}
-			want := config{Params: policies.DefaultParams(), dir: filepath.Dir(path)}
+			want := Config{Params: policies.DefaultParams(), dir: filepath.Dir(path)}
 			tt.want(&want)
 			if diff := cmp.Diff(want, got, configCmp...); diff != "" {
-				t.Errorf("loadConfig() mismatch (-want +got):\n%s", diff)
+				t.Errorf("LoadConfig() mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -154,8 +153,8 @@ func TestKonnectToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv(konnectTokenEnv, tt.env)
-			c := config{dir: dir, Sources: sources{Konnect: &konnectSource{TokenFile: tt.file}}}
+			t.Setenv(KonnectTokenEnv, tt.env)
+			c := Config{dir: dir, Sources: Sources{Konnect: &KonnectSource{TokenFile: tt.file}}}
 			got, err := c.konnectToken()
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -172,79 +171,24 @@ func TestKonnectToken(t *testing.T) {
 
 func TestLoadConfigMissingFile(t *testing.T) {
 	t.Parallel()
-	_, err := loadConfig(filepath.Join(t.TempDir(), "nope.yaml"))
+	_, err := LoadConfig(filepath.Join(t.TempDir(), "nope.yaml"))
 	if err == nil || !strings.Contains(err.Error(), "nope.yaml") {
-		t.Fatalf("loadConfig(missing) error = %v, want one naming the file", err)
-	}
-}
-
-func TestVerdict(t *testing.T) {
-	t.Parallel()
-	high := policies.Finding{RuleID: "R", Severity: policies.SeverityHigh}
-	low := policies.Finding{RuleID: "R", Severity: policies.SeverityLow}
-	tests := []struct {
-		name   string
-		res    policies.Result
-		failOn policies.Severity
-		want   int
-	}{
-		{"clean", policies.Result{}, policies.SeverityHigh, exitClean},
-		{"below threshold", policies.Result{Findings: []policies.Finding{low}}, policies.SeverityHigh, exitClean},
-		{"at threshold", policies.Result{Findings: []policies.Finding{high}}, policies.SeverityHigh, exitFindings},
-		{"none never fails on findings", policies.Result{Findings: []policies.Finding{high}}, "", exitClean},
-		{"incomplete wins over findings", policies.Result{
-			Findings:     []policies.Finding{high},
-			NotEvaluated: []policies.NotEvaluated{{RuleID: "R", Scope: "aws/1/us-east-1/ec2"}},
-		}, policies.SeverityHigh, exitIncomplete},
-		{"incomplete even when failing on none", policies.Result{
-			NotEvaluated: []policies.NotEvaluated{{RuleID: "R", Scope: "aws/1/us-east-1/ec2"}},
-		}, "", exitIncomplete},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			res := tt.res
-			if got := exitCode(verdict(&res, tt.failOn), io.Discard); got != tt.want {
-				t.Errorf("verdict() exit code = %d, want %d", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestArtifactURI(t *testing.T) {
-	wd := t.TempDir()
-	t.Chdir(wd)
-	tests := []struct {
-		path   string
-		want   string
-		inside bool
-	}{
-		{"snap.json", "snap.json", true},
-		{"./estates/../estates/prod.json", "estates/prod.json", true},
-		{filepath.Join(wd, "a", "b.json"), "a/b.json", true},
-		{"../elsewhere/snap.json", "snap.json", false},
-		{"/var/tmp/snap.json", "snap.json", false},
-	}
-	for _, tt := range tests {
-		got, inside := artifactURI(tt.path)
-		if got != tt.want || inside != tt.inside {
-			t.Errorf("artifactURI(%q) = %q, %v; want %q, %v", tt.path, got, inside, tt.want, tt.inside)
-		}
+		t.Fatalf("LoadConfig(missing) error = %v, want one naming the file", err)
 	}
 }
 
 // loadTestConfig writes yaml to a config file and loads it. With wantErr set it checks
 // the error (one line, prefixed with the file, containing wantErr) and returns ok false.
-func loadTestConfig(t *testing.T, yaml, wantErr string) (cfg config, path string, ok bool) {
+func loadTestConfig(t *testing.T, yaml, wantErr string) (cfg Config, path string, ok bool) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "dcgw-scan.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := loadConfig(path)
+	cfg, err := LoadConfig(path)
 	if wantErr != "" {
 		if err == nil || !strings.Contains(err.Error(), wantErr) || !strings.HasPrefix(err.Error(), path+": ") {
-			t.Fatalf("loadConfig() error = %v, want %q prefixed with the file", err, wantErr)
+			t.Fatalf("LoadConfig() error = %v, want %q prefixed with the file", err, wantErr)
 		}
 		if strings.Contains(err.Error(), "\n") {
 			t.Errorf("error is not one line: %q", err)
@@ -252,7 +196,32 @@ func loadTestConfig(t *testing.T, yaml, wantErr string) (cfg config, path string
 		return cfg, path, false
 	}
 	if err != nil {
-		t.Fatalf("loadConfig() error = %v", err)
+		t.Fatalf("LoadConfig() error = %v", err)
 	}
 	return cfg, path, true
+}
+
+// TestStarterConfig checks the config init writes loads, with the defaults it claims.
+func TestStarterConfig(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dcgw-scan.yaml")
+	if err := os.WriteFile(path, []byte(StarterConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatalf("the starter config does not load: %v", err)
+	}
+	want := Config{Params: policies.DefaultParams(), FailOn: "high", dir: dir}
+	want.AllowedSpokes, want.AllowedSourceRanges = []string{}, []string{}
+	want.UpstreamSubnets, want.EdgeLoadBalancers, want.PolicyDirs, want.DisabledRules = []string{}, []string{}, []string{}, []string{}
+	want.Sources.Konnect = &KonnectSource{URL: "https://global.api.konghq.com"}
+	want.Sources.DNS = &DNSSource{Timeout: "2s", timeout: 2 * time.Second, Hostnames: []string{}}
+	if diff := cmp.Diff(want, cfg, configCmp...); diff != "" {
+		t.Errorf("starter config (-want +got):\n%s", diff)
+	}
+	if bad := cfg.Sources.unavailable(); len(bad) != 0 {
+		t.Errorf("the starter config names sources this version cannot collect: %v", bad)
+	}
 }

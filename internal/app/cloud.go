@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -18,10 +18,10 @@ import (
 	"github.com/dcgw-scan/dcgw-scan/collectors/azure"
 )
 
-// awsSource configures the AWS collector (sources.aws). Credentials come from the SDK's
+// AWSSource configures the AWS collector (sources.aws). Credentials come from the SDK's
 // standard chain (environment, shared config and SSO profiles, web identity, instance
 // roles); none is ever part of the config.
-type awsSource struct {
+type AWSSource struct {
 	// Profile is a shared config profile (AWS_PROFILE otherwise).
 	Profile string `yaml:"profile"`
 	// RoleARN is a role to assume first: its account is the estate.
@@ -37,9 +37,9 @@ type awsSource struct {
 	Concurrency int `yaml:"concurrency"`
 }
 
-// azureSource configures the Azure collector (sources.azure). Credentials come from
+// AzureSource configures the Azure collector (sources.azure). Credentials come from
 // DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI).
-type azureSource struct {
+type AzureSource struct {
 	// Subscriptions to read; empty means every subscription the credential can list.
 	Subscriptions []string `yaml:"subscriptions"`
 	// Concurrency bounds the (subscription, resource type) units in flight.
@@ -55,7 +55,7 @@ var (
 )
 
 // validate checks the AWS source's values.
-func (s *awsSource) validate() error {
+func (s *AWSSource) validate() error {
 	var errs []error
 	if s.RoleARN != "" && !roleARNRE.MatchString(s.RoleARN) {
 		errs = append(errs, fmt.Errorf("sources.aws.role_arn: %q is not an IAM role ARN (arn:aws:iam::123456789012:role/name)", s.RoleARN))
@@ -78,7 +78,7 @@ func (s *awsSource) validate() error {
 }
 
 // validate checks the Azure source's values.
-func (s *azureSource) validate() error {
+func (s *AzureSource) validate() error {
 	var errs []error
 	for i, sub := range s.Subscriptions {
 		if !azureSubRE.MatchString(sub) {
@@ -93,13 +93,13 @@ func (s *azureSource) validate() error {
 
 // newAWSCollector builds the AWS collector from sources.aws. The SDK's config loading
 // reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, so emulators and proxies work.
-func newAWSCollector(ctx context.Context, g *globals, src awsSource) (*awscollector.Collector, error) {
+func newAWSCollector(ctx context.Context, log *slog.Logger, src AWSSource) (*awscollector.Collector, error) {
 	var opts []func(*awsconfig.LoadOptions) error
 	if src.Profile != "" {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(src.Profile))
 	}
 	// The SDK's own log lines (retries, IMDS fallbacks) go to our logger at debug.
-	opts = append(opts, awsconfig.WithLogger(sdkLogger{g.logger}))
+	opts = append(opts, awsconfig.WithLogger(sdkLogger{log}))
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		// The SDK names the profile or file; it never quotes a secret.
@@ -112,22 +112,22 @@ func newAWSCollector(ctx context.Context, g *globals, src awsSource) (*awscollec
 	}
 	c := &awscollector.Collector{
 		Config: cfg, RoleARN: src.RoleARN, OrgRoleName: src.OrgRoleName, ExternalID: src.ExternalID,
-		Regions: src.Regions, Concurrency: src.Concurrency, Logger: g.logger,
+		Regions: src.Regions, Concurrency: src.Concurrency, Logger: log,
 	}
-	c.Progress = throttledProgress(g.logger, "aws", func(p awscollector.Progress) []any {
+	c.Progress = throttledProgress(log, "aws", func(p awscollector.Progress) []any {
 		return []any{"accounts", p.Accounts, "regions", p.Regions, "units", fmt.Sprintf("%d/%d", p.Done, p.Total), "calls", p.Calls, "incomplete", p.Failed}
 	}, func(p awscollector.Progress) bool { return p.Done == p.Total })
 	return c, nil
 }
 
 // newAzureCollector builds the Azure collector from sources.azure.
-func newAzureCollector(g *globals, src azureSource) (*azure.Collector, error) {
+func newAzureCollector(log *slog.Logger, src AzureSource) (*azure.Collector, error) {
 	cred, err := azidentity.NewDefaultAzureCredential(nil)
 	if err != nil {
 		return nil, fmt.Errorf("Azure credential: %w", err)
 	}
-	c := &azure.Collector{Credential: cred, Subscriptions: src.Subscriptions, Concurrency: src.Concurrency, Logger: g.logger}
-	report := throttledProgress(g.logger, "azure", func(p [2]int) []any {
+	c := &azure.Collector{Credential: cred, Subscriptions: src.Subscriptions, Concurrency: src.Concurrency, Logger: log}
+	report := throttledProgress(log, "azure", func(p [2]int) []any {
 		return []any{"units", fmt.Sprintf("%d/%d", p[0], p[1])}
 	}, func(p [2]int) bool { return p[0] == p[1] })
 	c.Progress = func(done, total int) { report([2]int{done, total}) }

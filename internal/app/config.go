@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -18,9 +18,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// config is the YAML config file (dcgw-scan.yaml). The rule parameters sit at the
+// Config is the YAML config file (dcgw-scan.yaml). The rule parameters sit at the
 // top level and become data.config; the rest steers the CLI.
-type config struct {
+type Config struct {
 	policies.Params `yaml:",inline"`
 	// PolicyDirs are directories of custom rules, added to those given with --policy.
 	PolicyDirs []string `yaml:"policy_dirs"`
@@ -31,7 +31,7 @@ type config struct {
 	// FailOn is the lowest severity that fails the run (exit 1); --fail-on overrides it.
 	FailOn string `yaml:"fail_on"`
 	// Sources are what `scan` and `collect` read.
-	Sources sources `yaml:"sources"`
+	Sources Sources `yaml:"sources"`
 	// Konnect declares the Konnect side, in the snapshot's shape, for users without
 	// API access (instead of sources.konnect); declared is it validated.
 	Konnect yaml.Node `yaml:"konnect"`
@@ -41,12 +41,12 @@ type config struct {
 	dir string
 }
 
-// sources is the config's sources section. A nil source is not configured.
-type sources struct {
-	Konnect *konnectSource `yaml:"konnect"`
-	DNS     *dnsSource     `yaml:"dns"`
-	AWS     *awsSource     `yaml:"aws"`
-	Azure   *azureSource   `yaml:"azure"`
+// Sources is the config's sources section. A nil source is not configured.
+type Sources struct {
+	Konnect *KonnectSource `yaml:"konnect"`
+	DNS     *DNSSource     `yaml:"dns"`
+	AWS     *AWSSource     `yaml:"aws"`
+	Azure   *AzureSource   `yaml:"azure"`
 	// GCP is recognized so that naming it gets a clear message (no collector in this
 	// version), not an unknown-key error; its content is not read.
 	GCP yaml.Node `yaml:"gcp"`
@@ -55,9 +55,9 @@ type sources struct {
 	lines map[string]int
 }
 
-// konnectSource configures the Konnect collector. The token comes from KONNECT_TOKEN,
+// KonnectSource configures the Konnect collector. The token comes from KONNECT_TOKEN,
 // else from TokenFile; it is never part of the config itself.
-type konnectSource struct {
+type KonnectSource struct {
 	// URL is the API base URL; --konnect-url overrides it.
 	URL string `yaml:"url"`
 	// TokenFile holds the access token (relative to the config file's directory).
@@ -66,8 +66,8 @@ type konnectSource struct {
 	Org string `yaml:"org"`
 }
 
-// dnsSource configures the DNS collector.
-type dnsSource struct {
+// DNSSource configures the DNS collector.
+type DNSSource struct {
 	// Server is the resolver's host[:port]; empty means the system's.
 	Server string `yaml:"server"`
 	// Timeout bounds each query attempt, as a Go duration ("2s").
@@ -78,9 +78,9 @@ type dnsSource struct {
 	timeout time.Duration
 }
 
-// loadConfig reads path; an empty path gives the defaults.
-func loadConfig(path string) (config, error) {
-	cfg := config{Params: policies.DefaultParams()}
+// LoadConfig reads path; an empty path gives the defaults.
+func LoadConfig(path string) (Config, error) {
+	cfg := Config{Params: policies.DefaultParams()}
 	if path == "" {
 		return cfg, nil
 	}
@@ -140,7 +140,7 @@ func topLevelLine(data []byte, key string, def int) int {
 }
 
 // validate checks what the types cannot say and fills the parsed fields.
-func (s *sources) validate() error {
+func (s *Sources) validate() error {
 	if k := s.Konnect; k != nil && k.URL != "" {
 		if u, err := url.Parse(k.URL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 			return errors.New("sources.konnect.url: want an http(s)://host[/path] URL")
@@ -165,7 +165,7 @@ func (s *sources) validate() error {
 
 // unavailable names the configured sources this version cannot collect, with their
 // lines: "sources.aws (line 12)".
-func (s *sources) unavailable() []string {
+func (s *Sources) unavailable() []string {
 	var out []string
 	for _, c := range []struct {
 		name string
@@ -285,7 +285,7 @@ func yamlMessage(err error) string {
 	return tidyYAML(err.Error())
 }
 
-// yamlType is yaml.v3's " in type main.config": Go names mean nothing to a user.
+// yamlType is yaml.v3's " in type app.Config": Go names mean nothing to a user.
 var yamlType = regexp.MustCompile(` in type [\w.*\[\]]+`)
 
 func tidyYAML(msg string) string {
@@ -321,18 +321,18 @@ func parseFailOn(s string) (policies.Severity, error) {
 	return sev, nil
 }
 
-// konnectTokenEnv is the environment variable the Konnect token is read from first.
-const konnectTokenEnv = "KONNECT_TOKEN"
+// KonnectTokenEnv is the environment variable the Konnect token is read from first.
+const KonnectTokenEnv = "KONNECT_TOKEN"
 
 // konnectToken is KONNECT_TOKEN, else the content of token_file (relative to the
 // config file's directory), trimmed. Errors name the file, never its content.
-func (c config) konnectToken() (string, error) {
-	if t := strings.TrimSpace(os.Getenv(konnectTokenEnv)); t != "" {
+func (c Config) konnectToken() (string, error) {
+	if t := strings.TrimSpace(os.Getenv(KonnectTokenEnv)); t != "" {
 		return t, nil
 	}
 	k := c.Sources.Konnect
 	if k == nil || k.TokenFile == "" {
-		return "", fmt.Errorf("no Konnect token: set %s or sources.konnect.token_file", konnectTokenEnv)
+		return "", fmt.Errorf("no Konnect token: set %s or sources.konnect.token_file", KonnectTokenEnv)
 	}
 	path := k.TokenFile
 	if !filepath.IsAbs(path) {
