@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/dcgw-scan/dcgw-scan/reach"
 )
 
 // Severity is a rule's severity. The order is info < low < medium < high < critical.
@@ -94,6 +96,10 @@ type Finding struct {
 	Message string `json:"message"`
 	// Evidence is the data behind the verdict (CIDRs, rule, route).
 	Evidence map[string]any `json:"evidence,omitempty"`
+	// Path is the ordered hops of the traffic behind the verdict (route entries,
+	// peerings, firewall rules), for rules that decide on the reachability model: a deny
+	// element's "path", taken from input.reach.flows[_].hops.
+	Path []reach.Hop `json:"path,omitempty"`
 	// Provider, Account and Region locate the resource, looked up from the snapshot.
 	Provider string `json:"provider,omitempty"`
 	Account  string `json:"account,omitempty"`

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
+	"github.com/dcgw-scan/dcgw-scan/reach"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -83,10 +84,20 @@ type JSONFinding struct {
 	Account    string            `json:"account"`
 	Region     string            `json:"region"`
 	Evidence   map[string]any    `json:"evidence"`
-	Location   JSONLocation      `json:"location"`
+	// Path is the ordered hops of the traffic behind the verdict (path rules only).
+	Path     []JSONHop    `json:"path,omitempty"`
+	Location JSONLocation `json:"location"`
 	// Fingerprint is the SARIF primaryLocationLineHash: stable across runs for the same
 	// rule, resource and key.
 	Fingerprint string `json:"fingerprint"`
+}
+
+// JSONHop is one hop of a finding's path: the reachability model's hop, its one-line
+// text, and where its resource sits in the snapshot file.
+type JSONHop struct {
+	reach.Hop
+	Text     string       `json:"text"`
+	Location JSONLocation `json:"location"`
 }
 
 // JSONLocation is where the resource sits in the snapshot file.
@@ -168,6 +179,7 @@ func (v *view) jsonReport() JSONReport {
 			RuleID: f.RuleID, Severity: f.Severity, Title: v.title(f.RuleID),
 			ResourceID: f.ResourceID, Key: f.Key, Message: f.Message,
 			Provider: f.Provider, Account: f.Account, Region: f.Region, Evidence: ev,
+			Path:        v.jsonPath(f.Path),
 			Location:    JSONLocation{URI: v.uri, StartLine: sp.StartLine, EndLine: sp.EndLine},
 			Fingerprint: f.Fingerprint(),
 		})
@@ -190,4 +202,14 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+func (v *view) jsonPath(hops []reach.Hop) []JSONHop {
+	var out []JSONHop
+	for _, h := range hops {
+		sp := v.span(h.ResourceID)
+		out = append(out, JSONHop{Hop: h, Text: h.String(),
+			Location: JSONLocation{URI: v.uri, StartLine: sp.StartLine, EndLine: sp.EndLine}})
+	}
+	return out
 }

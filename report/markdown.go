@@ -57,8 +57,8 @@ func Markdown(w io.Writer, res *policies.Result, doc *snapshot.Document, opts Op
 		})
 		b.WriteString("| Severity | Rule | Resource | Message |\n| --- | --- | --- | --- |\n")
 		for _, f := range findings {
-			fmt.Fprintf(b, "| %s | %s %s | %s | %s |\n",
-				f.Severity, mdCode(f.RuleID), mdText(v.title(f.RuleID)), mdCode(f.ResourceID), mdText(f.Message))
+			fmt.Fprintf(b, "| %s | %s %s | %s | %s%s |\n",
+				f.Severity, mdCode(f.RuleID), mdText(v.title(f.RuleID)), mdCode(f.ResourceID), mdText(f.Message), mdPath(f))
 		}
 	}
 
@@ -100,4 +100,14 @@ func mdCode(s string) string {
 		return mdText(s)
 	}
 	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
+
+// mdPath is a finding's path inside its table cell: one line per hop (GFM cells take
+// <br> as a line break), numbered in hop order; empty without a path.
+func mdPath(f policies.Finding) string {
+	var b strings.Builder
+	for i, h := range f.Path {
+		fmt.Fprintf(&b, "<br>%d. %s", i+1, mdText(h.String()))
+	}
+	return b.String()
 }

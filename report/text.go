@@ -64,6 +64,9 @@ func Text(w io.Writer, res *policies.Result, doc *snapshot.Document, opts Option
 				fmt.Fprintln(b, line)
 			}
 			fmt.Fprintf(b, "    %s %s: %s\n", f.RuleID, v.title(f.RuleID), oneLine(f.Message))
+			for i, h := range f.Path {
+				fmt.Fprintf(b, "      path %d: %s\n", i+1, oneLine(h.String()))
+			}
 			if fix := firstSentence(v.ruleByID[f.RuleID].Remediation); fix != "" {
 				fmt.Fprintf(b, "      fix: %s\n", fix)
 			}

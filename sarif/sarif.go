@@ -27,6 +27,7 @@ import (
 	gosarif "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/dcgw-scan/dcgw-scan/policies"
+	"github.com/dcgw-scan/dcgw-scan/reach"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -375,13 +376,7 @@ func addResult(run *gosarif.Run, r policies.Rule, f policies.Finding, uri string
 	if sev.Rank() < 0 {
 		sev = r.Severity
 	}
-	start, end := 1, 1
-	if sp, ok := doc.Span(f.ResourceID); ok && sp.StartLine >= 1 {
-		start, end = sp.StartLine, max(sp.EndLine, sp.StartLine)
-	}
-	loc := gosarif.NewLocation().WithPhysicalLocation(gosarif.NewPhysicalLocation().
-		WithArtifactLocation(gosarif.NewArtifactLocation().WithURI(uri).WithURIBaseID(URIBaseID)).
-		WithRegion(gosarif.NewRegion().WithStartLine(start).WithEndLine(end)))
+	loc := snapshotLocation(uri, doc, f.ResourceID)
 	if f.ResourceID != "" {
 		loc.AddLogicalLocation(gosarif.NewLogicalLocation().
 			WithName(f.ResourceID).
@@ -405,6 +400,40 @@ func addResult(run *gosarif.Run, r policies.Rule, f policies.Finding, uri string
 	if len(props.Properties) > 0 {
 		result.WithProperties(props)
 	}
+	addPath(result, f.Path, uri, doc)
+}
+
+// snapshotLocation points at the lines of the entity id in the snapshot file (line 1
+// when the snapshot has no such entity).
+func snapshotLocation(uri string, doc *snapshot.Document, id string) *gosarif.Location {
+	start, end := 1, 1
+	if sp, ok := doc.Span(id); ok && sp.StartLine >= 1 {
+		start, end = sp.StartLine, max(sp.EndLine, sp.StartLine)
+	}
+	return gosarif.NewLocation().WithPhysicalLocation(gosarif.NewPhysicalLocation().
+		WithArtifactLocation(gosarif.NewArtifactLocation().WithURI(uri).WithURIBaseID(URIBaseID)).
+		WithRegion(gosarif.NewRegion().WithStartLine(start).WithEndLine(end)))
+}
+
+// addPath gives a result with a path its hops twice, as GitHub code scanning reads
+// them: as relatedLocations (ids 1…n, each at its resource's lines in the snapshot) and
+// as one codeFlow whose thread flow visits the hops in order ("Show paths").
+func addPath(result *gosarif.Result, path []reach.Hop, uri string, doc *snapshot.Document) {
+	if len(path) == 0 {
+		return
+	}
+	tf := gosarif.NewThreadFlow()
+	for i, h := range path {
+		msg := truncate(h.String(), maxDescription)
+		result.AddRelatedLocation(snapshotLocation(uri, doc, h.ResourceID).
+			WithID(i + 1).WithMessage(gosarif.NewTextMessage(msg)))
+		tf.AddLocation(gosarif.NewThreadFlowLocation().
+			WithLocation(snapshotLocation(uri, doc, h.ResourceID).WithMessage(gosarif.NewTextMessage(msg))).
+			WithExecutionOrder(i + 1))
+	}
+	result.AddCodeFlow(gosarif.NewCodeFlow().
+		WithMessage(gosarif.NewTextMessage(fmt.Sprintf("%d hops, in the order traffic takes them", len(path)))).
+		AddThreadFlow(tf))
 }
 
 func notificationDescriptors() []*gosarif.ReportingDescriptor {

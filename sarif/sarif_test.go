@@ -574,3 +574,82 @@ func TestSchemaCatchesMistakes(t *testing.T) {
 		}
 	}
 }
+
+// TestPathLocations checks that a finding with a path carries its hops as
+// relatedLocations (ids 1…n) and as one code flow in hop order, each at its resource's
+// lines, and that findings without a path carry neither.
+func TestPathLocations(t *testing.T) {
+	t.Parallel()
+	res, doc := policytest.Fixture()
+	type region struct {
+		StartLine int `json:"startLine"`
+		EndLine   int `json:"endLine"`
+	}
+	type location struct {
+		ID               int                     `json:"id"`
+		Message          struct{ Text string }   `json:"message"`
+		PhysicalLocation struct{ Region region } `json:"physicalLocation"`
+	}
+	var l struct {
+		Runs []struct {
+			Results []struct {
+				RuleID           string     `json:"ruleId"`
+				RelatedLocations []location `json:"relatedLocations"`
+				CodeFlows        []struct {
+					ThreadFlows []struct {
+						Locations []struct {
+							ExecutionOrder int      `json:"executionOrder"`
+							Location       location `json:"location"`
+						} `json:"locations"`
+					} `json:"threadFlows"`
+				} `json:"codeFlows"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(write(t, res, doc, Options{}), &l); err != nil {
+		t.Fatal(err)
+	}
+	type hop struct {
+		ID, Order, Start, End int
+		Text                  string
+	}
+	withPath := 0
+	for _, r := range l.Runs[0].Results {
+		if len(r.RelatedLocations) == 0 {
+			if len(r.CodeFlows) != 0 {
+				t.Errorf("%s: code flow without related locations", r.RuleID)
+			}
+			continue
+		}
+		withPath++
+		var related, flow []hop
+		for _, rl := range r.RelatedLocations {
+			related = append(related, hop{ID: rl.ID, Start: rl.PhysicalLocation.Region.StartLine,
+				End: rl.PhysicalLocation.Region.EndLine, Text: rl.Message.Text})
+		}
+		if len(r.CodeFlows) != 1 || len(r.CodeFlows[0].ThreadFlows) != 1 {
+			t.Fatalf("%s: want one code flow with one thread flow, got %+v", r.RuleID, r.CodeFlows)
+		}
+		for _, tl := range r.CodeFlows[0].ThreadFlows[0].Locations {
+			flow = append(flow, hop{Order: tl.ExecutionOrder, Start: tl.Location.PhysicalLocation.Region.StartLine,
+				End: tl.Location.PhysicalLocation.Region.EndLine, Text: tl.Location.Message.Text})
+		}
+		want := []hop{
+			{1, 0, 100, 120, "route table rtb-0123 0.0.0.0/0 -> igw-0123: forward"},
+			{2, 0, 81, 99, "aws-network-acl acl-0123 ingress/100: allow (reply egress/100 on 1024-65535)"},
+			{3, 0, 45, 80, "aws-security-group sg-0123 sgr-0123: allow"},
+		}
+		if diff := cmp.Diff(want, related); diff != "" {
+			t.Errorf("relatedLocations (-want +got):\n%s", diff)
+		}
+		for i := range want {
+			want[i].Order, want[i].ID = want[i].ID, 0
+		}
+		if diff := cmp.Diff(want, flow); diff != "" {
+			t.Errorf("thread flow (-want +got):\n%s", diff)
+		}
+	}
+	if withPath != 1 {
+		t.Errorf("%d results with a path, want 1", withPath)
+	}
+}

@@ -4,6 +4,7 @@ package policytest
 
 import (
 	"github.com/dcgw-scan/dcgw-scan/policies"
+	"github.com/dcgw-scan/dcgw-scan/reach"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -57,6 +58,12 @@ func Fixture() (*policies.Result, *snapshot.Document) {
 				Message:  "sg-0123 allows 0.0.0.0/0 on 443/tcp; only the data plane IPs should reach it.",
 				Evidence: map[string]any{"cidr": "0.0.0.0/0", "port": 443, "protocol": "tcp"},
 				Provider: "aws", Account: "111111111111", Region: "us-east-1",
+				Path: []reach.Hop{
+					{Kind: "route", ResourceID: "rtb-0123", Key: "0.0.0.0/0", Target: "igw-0123", Action: "forward"},
+					{Kind: "filter", ResourceID: "acl-0123", ResourceKind: "aws-network-acl", Key: "ingress/100", Direction: "ingress", Action: "allow",
+						ReplyKey: "egress/100", ReplyPorts: []reach.PortRange{{From: 1024, To: 65535}}},
+					{Kind: "filter", ResourceID: "sg-0123", ResourceKind: "aws-security-group", Key: "sgr-0123", Direction: "ingress", Action: "allow"},
+				},
 			},
 			{
 				RuleID: "DCGW-CIDR-001", Severity: policies.SeverityCritical, ResourceID: AzureVNet, Key: "10.10.0.0/16",
@@ -110,6 +117,8 @@ func Fixture() (*policies.Result, *snapshot.Document) {
 			"vpc-0abc": {StartLine: 12, EndLine: 30},
 			AzureVNet:  {StartLine: 31, EndLine: 44},
 			"sg-0123":  {StartLine: 45, EndLine: 80},
+			"acl-0123": {StartLine: 81, EndLine: 99},
+			"rtb-0123": {StartLine: 100, EndLine: 120},
 		},
 	}
 	return res, doc
