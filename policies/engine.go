@@ -255,13 +255,13 @@ func configStore(params Params) (storage.Store, error) {
 func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
 
 // Input is a snapshot made ready for evaluation: the policy input document, and what
-// the results need from the snapshot (its scopes and where each entity lives). Once
-// it is made, the snapshot's entity collections are no longer read (ConsumeInput
-// releases them while it converts).
+// the results need from the snapshot (its scopes, its coverage gaps and where each
+// entity lives). Once it is made, the snapshot's entity collections are no longer read
+// (ConsumeInput releases them while it converts).
 type Input struct {
 	value  ast.Value
 	scopes []snapshot.Scope
-	facts  estateFacts
+	gaps   []snapshot.CoverageGap
 	locs   map[string]location
 }
 
@@ -278,7 +278,7 @@ func newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
 	if snap == nil {
 		return nil, errors.New("evaluate: no snapshot")
 	}
-	in := &Input{scopes: slices.Clone(snap.Scopes), facts: estateOf(snap), locs: locations(snap)}
+	in := &Input{scopes: slices.Clone(snap.Scopes), gaps: snap.CoverageGaps(), locs: locations(snap)}
 	value, err := inputValue(snap, consume)
 	if err != nil {
 		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
@@ -300,9 +300,10 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*Result
 }
 
 // EvaluateInput runs every rule on a converted snapshot. Findings come from the data
-// that was read; a rule whose inputs come from a failed or partial scope, or from a
-// collection no scope collected, is also reported as not evaluated there. A rule that
-// fails at run time (a built-in error, a malformed deny element) makes it fail.
+// that was read; a rule is also reported as not evaluated where a coverage gap of the
+// snapshot misses one of its inputs (a failed or partial scope, a collection no scope
+// collected). A rule that fails at run time (a built-in error, a malformed deny
+// element) makes it fail.
 func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
@@ -315,7 +316,7 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 	res := &Result{
 		Rules:            e.Rules(),
 		Findings:         []Finding{},
-		NotEvaluated:     notEvaluated(e.rules, in.scopes, in.facts),
+		NotEvaluated:     notEvaluated(e.rules, in.gaps),
 		IncompleteScopes: incompleteScopes(in.scopes),
 	}
 	for _, fs := range perRule {

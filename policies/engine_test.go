@@ -659,7 +659,7 @@ func TestNotEvaluated(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if diff := cmp.Diff(tc.want, notEvaluated(rules, tc.scopes, estateFacts{})); diff != "" {
+			if diff := cmp.Diff(tc.want, notEvaluated(rules, (&snapshot.Snapshot{Scopes: tc.scopes}).CoverageGaps())); diff != "" {
 				t.Errorf("notEvaluated mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -890,7 +890,7 @@ func TestNotEvaluatedKongSide(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := notEvaluated(hubRules, tc.snap.Scopes, estateOf(&tc.snap))
+			got := notEvaluated(hubRules, tc.snap.CoverageGaps())
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("notEvaluated (-want +got):\n%s", diff)
 			}
