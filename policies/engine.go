@@ -269,9 +269,9 @@ type Input struct {
 func NewInput(snap *snapshot.Snapshot) (*Input, error) { return newInput(snap, false) }
 
 // ConsumeInput is NewInput for a caller that needs nothing but the scopes from the
-// snapshot afterwards (and the Document's spans): it empties each entity collection
-// as soon as it is converted, then calls snap.ReleaseEntities, so a large estate is
-// never held twice in memory.
+// snapshot afterwards (and the Document's spans): it drops each entity collection as
+// soon as it is converted, and leaves the snapshot as ReleaseEntities does, so a large
+// estate is never held twice in memory.
 func ConsumeInput(snap *snapshot.Snapshot) (*Input, error) { return newInput(snap, true) }
 
 func newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
@@ -282,9 +282,6 @@ func newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
 	value, err := inputValue(snap, consume)
 	if err != nil {
 		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
-	}
-	if consume {
-		snap.ReleaseEntities()
 	}
 	in.value = value
 	return in, nil
