@@ -52,11 +52,11 @@ type Options struct {
 // prepared once by New and safe for concurrent use.
 type Engine struct {
 	rules []Rule
-	// groups evaluate the rules family by family (groupOf): one evaluation per group
+	// groups evaluate the rules family by family (groupRules): one evaluation per group
 	// binds the deny set of each of its rules to a variable, so the library helpers its
 	// rules share (topology, edge, routes) are computed once per group, and what a
 	// group built is garbage as soon as it is done. Up to parallelism groups run at
-	// once, the heavy families first (groupRank). On a large estate that bounds the
+	// once, the costliest first (groupRules). On a large estate that bounds the
 	// memory of evaluation to the input plus the work of the groups running, at the
 	// price of computing a helper once per group that uses it instead of once.
 	groups      []ruleGroup
@@ -70,40 +70,35 @@ type ruleGroup struct {
 	query rego.PreparedEvalQuery
 }
 
-// groupOf is the evaluation group of a rule: its family for the built-in rules
-// (DCGW-FW-003 → DCGW-FW), one group for every custom rule. Measured on the 10k
-// synthetic estate under the CLI's memory limit, one group per family was faster (27 s
-// for the whole check) than three groups of related families (33 s) or one group for
-// every rule (39 s), with the lowest peak (~0.9 GiB against 1.05 GiB for one group).
-func groupOf(r Rule) string {
-	if rest, ok := strings.CutPrefix(r.ID, "DCGW-"); ok && r.Builtin {
-		if fam, _, ok := strings.Cut(rest, "-"); ok {
-			return "DCGW-" + fam
-		}
-	}
-	return "custom"
-}
-
-// heavyGroups are the built-in families that take the most evaluation time on large
-// estates, heaviest first (on the 10k synthetic estate CIDR and FW take several times
-// any other family, then HUB: docs/performance.md). They start first, so that with
-// several groups at once a long one does not start last.
-var heavyGroups = []string{"DCGW-CIDR", "DCGW-FW", "DCGW-HUB"}
-
 // DefaultParallelism is how many rule groups evaluate at once unless Options say
-// otherwise: two, or one on a single core. Two families (CIDR and FW) take most of the
-// time on a large estate and the others fit beside them, so a third worker would add
-// its working set to the peak memory and save little: on the 10k estate CIDR alone
-// takes nearly as long as FW, HUB and the other families together.
+// otherwise: two, or one on a single core. Each running group adds its working set to
+// the memory in use, and the two costliest families take most of the time of a check
+// on a large estate, with the others fitting beside them.
 func DefaultParallelism() int { return min(runtime.GOMAXPROCS(0), 2) }
 
-// groupRank orders the groups for evaluation: the heavy families first, then the
-// others in the order their rules were found.
-func groupRank(g string) int {
-	if i := slices.Index(heavyGroups, g); i >= 0 {
-		return i
+// groupRules splits the rules into evaluation groups, one per family (Rule.Family),
+// and orders the groups for evaluation: by the highest cost (METADATA custom.cost) of
+// their rules, the costliest first, so that with several groups at once a long one
+// does not start last; groups of equal cost in the order their rules are found. A
+// group lists indexes into found, in order.
+func groupRules(found []rulePackage) [][]int {
+	byFamily := map[string][]int{}
+	cost := map[string]int{}
+	var order []string
+	for i, r := range found {
+		fam := r.Family()
+		if _, ok := byFamily[fam]; !ok {
+			order = append(order, fam)
+		}
+		byFamily[fam] = append(byFamily[fam], i)
+		cost[fam] = max(cost[fam], r.cost.rank())
 	}
-	return len(heavyGroups)
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(cost[b], cost[a]) })
+	groups := make([][]int, len(order))
+	for i, fam := range order {
+		groups[i] = byFamily[fam]
+	}
+	return groups
 }
 
 // enabled drops the rules that match a disabled pattern (an id, or a prefix ending in
@@ -189,23 +184,14 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{rules: make([]Rule, len(found))}
-	byGroup := map[string][]int{}
-	var order []string
 	for i, r := range found {
 		e.rules[i] = r.Rule
-		g := groupOf(r.Rule)
-		if _, ok := byGroup[g]; !ok {
-			order = append(order, g)
-		}
-		byGroup[g] = append(byGroup[g], i)
 	}
-	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(groupRank(a), groupRank(b)) })
 	e.parallelism = opts.Parallelism
 	if e.parallelism <= 0 {
 		e.parallelism = DefaultParallelism()
 	}
-	for _, g := range order {
-		idx := byGroup[g]
+	for _, idx := range groupRules(found) {
 		body := make(ast.Body, 0, len(idx))
 		for j, i := range idx {
 			deny := ast.NewTerm(found[i].path.Append(ast.StringTerm("deny")))
@@ -255,13 +241,13 @@ func configStore(params Params) (storage.Store, error) {
 func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
 
 // Input is a snapshot made ready for evaluation: the policy input document, and what
-// the results need from the snapshot (its scopes and where each entity lives). Once
-// it is made, the snapshot's entity collections are no longer read (ConsumeInput
-// releases them while it converts).
+// the results need from the snapshot (its scopes, its coverage gaps and where each
+// entity lives). Once it is made, the snapshot's entity collections are no longer read
+// (ConsumeInput releases them while it converts).
 type Input struct {
 	value  ast.Value
 	scopes []snapshot.Scope
-	facts  estateFacts
+	gaps   []snapshot.CoverageGap
 	locs   map[string]location
 }
 
@@ -269,22 +255,19 @@ type Input struct {
 func NewInput(snap *snapshot.Snapshot) (*Input, error) { return newInput(snap, false) }
 
 // ConsumeInput is NewInput for a caller that needs nothing but the scopes from the
-// snapshot afterwards (and the Document's spans): it empties each entity collection
-// as soon as it is converted, then calls snap.ReleaseEntities, so a large estate is
-// never held twice in memory.
+// snapshot afterwards (and the Document's spans): it drops each entity collection as
+// soon as it is converted, and leaves the snapshot as ReleaseEntities does, so a large
+// estate is never held twice in memory.
 func ConsumeInput(snap *snapshot.Snapshot) (*Input, error) { return newInput(snap, true) }
 
 func newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
 	if snap == nil {
 		return nil, errors.New("evaluate: no snapshot")
 	}
-	in := &Input{scopes: slices.Clone(snap.Scopes), facts: estateOf(snap), locs: locations(snap)}
+	in := &Input{scopes: slices.Clone(snap.Scopes), gaps: snap.CoverageGaps(), locs: locations(snap)}
 	value, err := inputValue(snap, consume)
 	if err != nil {
 		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
-	}
-	if consume {
-		snap.ReleaseEntities()
 	}
 	in.value = value
 	return in, nil
@@ -300,9 +283,10 @@ func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*Result
 }
 
 // EvaluateInput runs every rule on a converted snapshot. Findings come from the data
-// that was read; a rule whose inputs come from a failed or partial scope, or from a
-// collection no scope collected, is also reported as not evaluated there. A rule that
-// fails at run time (a built-in error, a malformed deny element) makes it fail.
+// that was read; a rule is also reported as not evaluated where a coverage gap of the
+// snapshot misses one of its inputs (a failed or partial scope, a collection no scope
+// collected). A rule that fails at run time (a built-in error, a malformed deny
+// element) makes it fail.
 func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
@@ -315,7 +299,7 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 	res := &Result{
 		Rules:            e.Rules(),
 		Findings:         []Finding{},
-		NotEvaluated:     notEvaluated(e.rules, in.scopes, in.facts),
+		NotEvaluated:     notEvaluated(e.rules, in.gaps),
 		IncompleteScopes: incompleteScopes(in.scopes),
 	}
 	for _, fs := range perRule {

@@ -276,7 +276,17 @@ func TestNewRejectsBadMetadata(t *testing.T) {
 		{
 			name:  "unknown custom key",
 			files: map[string]string{"cidr/x.rego": rule("dcgw.cidr.x", edit("#   severity: high\n", "#   severity: high\n#   owner: me\n"), noCIDR)},
-			want:  x + `:1: rule DCGW-CIDR-900: METADATA custom.owner: unknown key (want one of connectivity, id, inputs, providers, remediation, severity)`,
+			want:  x + `:1: rule DCGW-CIDR-900: METADATA custom.owner: unknown key (want one of connectivity, cost, id, inputs, providers, remediation, severity)`,
+		},
+		{
+			name:  "unknown cost",
+			files: map[string]string{"cidr/x.rego": rule("dcgw.cidr.x", edit("#   severity: high\n", "#   severity: high\n#   cost: huge\n"), noCIDR)},
+			want:  x + `:1: rule DCGW-CIDR-900: METADATA custom.cost: unknown cost "huge" (want low, medium or high)`,
+		},
+		{
+			name:  "cost of the wrong type",
+			files: map[string]string{"cidr/x.rego": rule("dcgw.cidr.x", edit("#   severity: high\n", "#   severity: high\n#   cost: 3\n"), noCIDR)},
+			want:  x + ":1: rule DCGW-CIDR-900: METADATA custom.cost: want a string, got number",
 		},
 		{
 			name:  "custom value of the wrong type",
@@ -659,7 +669,7 @@ func TestNotEvaluated(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if diff := cmp.Diff(tc.want, notEvaluated(rules, tc.scopes, estateFacts{})); diff != "" {
+			if diff := cmp.Diff(tc.want, notEvaluated(rules, (&snapshot.Snapshot{Scopes: tc.scopes}).CoverageGaps())); diff != "" {
 				t.Errorf("notEvaluated mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -890,11 +900,49 @@ func TestNotEvaluatedKongSide(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := notEvaluated(hubRules, tc.snap.Scopes, estateOf(&tc.snap))
+			got := notEvaluated(hubRules, tc.snap.CoverageGaps())
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("notEvaluated (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestGroupRules(t *testing.T) {
+	t.Parallel()
+	rp := func(id string, c cost) rulePackage { return rulePackage{Rule: Rule{ID: id}, cost: c} }
+	found := []rulePackage{
+		rp("ACME-001", "medium"),
+		rp("DCGW-ATT-001", "medium"),
+		rp("DCGW-CIDR-001", "medium"),
+		rp("DCGW-CIDR-002", "high"),
+		rp("DCGW-DNS-001", "low"),
+		rp("DCGW-FW-001", "high"),
+		rp("DCGW-TLS-001", "medium"),
+		rp("ZED-001", "low"),
+	}
+	// The costliest rule decides a group's place; ties keep the order of the rules.
+	want := [][]int{{2, 3}, {5}, {0, 7}, {1}, {6}, {4}}
+	if diff := cmp.Diff(want, groupRules(found)); diff != "" {
+		t.Errorf("groupRules (-want +got):\n%s", diff)
+	}
+}
+
+// TestBuiltinGroupOrder checks the order the built-in families start in, which their
+// rules' METADATA custom.cost decides: the costliest on a large estate first.
+func TestBuiltinGroupOrder(t *testing.T) {
+	t.Parallel()
+	e, err := New(t.Context(), Options{Params: DefaultParams()})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	var got []string
+	for _, g := range e.groups {
+		got = append(got, e.rules[g.rules[0]].Family())
+	}
+	want := []string{"CIDR", "FW", "HUB", "ATT", "DNS", "EP", "TLS"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("group order (-want +got):\n%s", diff)
 	}
 }
 

@@ -23,13 +23,26 @@ const builtinIDPrefix = "DCGW-"
 var (
 	knownConnectivity = []string{"edge", "hub", "peering", "private-endpoint"}
 	knownProviders    = []string{"aws", "azure", "gcp", "konnect"}
-	customKeys        = []string{"connectivity", "id", "inputs", "providers", "remediation", "severity"}
+	customKeys        = []string{"connectivity", "cost", "id", "inputs", "providers", "remediation", "severity"}
 )
 
-// rulePackage is a rule found in the modules: its metadata and the package it lives in.
+// cost is a rule's evaluation cost on a large estate relative to the other rules
+// (METADATA custom.cost): low, medium or high, medium when the rule does not say. The
+// engine starts the groups with the costliest rules first.
+type cost string
+
+// costs are the known costs, cheapest first.
+var costs = []cost{"low", "medium", "high"}
+
+// rank orders costs: low 0, medium 1, high 2; an unknown cost is -1.
+func (c cost) rank() int { return slices.Index(costs, c) }
+
+// rulePackage is a rule found in the modules: its metadata, the package it lives in
+// and what the engine needs to schedule it.
 type rulePackage struct {
 	Rule
 	path ast.Ref // data.<package>
+	cost cost
 }
 
 // locError is a problem at a place in a .rego file.
@@ -123,7 +136,7 @@ func findRules(mods []module) ([]rulePackage, error) {
 		r, rerrs := decodeRule(p, pkgName)
 		errs = append(errs, rerrs...)
 		if r.ID != "" {
-			rules = append(rules, rulePackage{Rule: r, path: p.path})
+			rules = append(rules, r)
 		}
 	}
 
@@ -142,12 +155,14 @@ func findRules(mods []module) ([]rulePackage, error) {
 	return rules, nil
 }
 
-// decodeRule turns the package's first custom METADATA block into a Rule and checks
+// decodeRule turns the package's first custom METADATA block into a rule and checks
 // it and the package's deny rules.
-func decodeRule(p *pkgInfo, pkgName string) (Rule, []locError) {
+func decodeRule(p *pkgInfo, pkgName string) (rulePackage, []locError) {
 	meta := p.meta[0]
 	a := meta.a
-	r := Rule{
+	rp := rulePackage{path: p.path, cost: "medium"}
+	r := &rp.Rule
+	*r = Rule{
 		Title:       strings.TrimSpace(a.Title),
 		Description: strings.TrimSpace(a.Description),
 		Package:     pkgName,
@@ -183,6 +198,11 @@ func decodeRule(p *pkgInfo, pkgName string) (Rule, []locError) {
 			r.Providers, err = customList(v)
 		case "inputs":
 			r.Inputs, err = customList(v)
+		case "cost":
+			var c string
+			if c, err = customString(v); err == nil {
+				rp.cost = cost(c)
+			}
 		default:
 			err = fmt.Errorf("unknown key (want one of %s)", strings.Join(customKeys, ", "))
 		}
@@ -231,6 +251,9 @@ func decodeRule(p *pkgInfo, pkgName string) (Rule, []locError) {
 			fail("METADATA custom.providers: unknown provider %q (want %s)", pr, strings.Join(knownProviders, ", "))
 		}
 	}
+	if rp.cost.rank() < 0 {
+		fail("METADATA custom.cost: unknown cost %q (want low, medium or high)", rp.cost)
+	}
 	if len(r.Inputs) == 0 {
 		fail("METADATA custom.inputs is missing (list the snapshot collections the rule reads)")
 	}
@@ -250,7 +273,7 @@ func decodeRule(p *pkgInfo, pkgName string) (Rule, []locError) {
 	if len(p.deny) == 0 {
 		fail("no deny rule: a rule package must define deny as a partial set (deny contains f if { ... })")
 	}
-	return r, errs
+	return rp, errs
 }
 
 // customString reads a string METADATA value.

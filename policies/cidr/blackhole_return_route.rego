@@ -14,6 +14,7 @@
 #   connectivity: [peering, hub]
 #   providers: [aws, azure, gcp]
 #   inputs: [konnect.networks, networks, subnets, route_tables, peerings, hub_attachments, hub_route_tables, prefix_lists]
+#   cost: high
 #   remediation: >-
 #     For a blackhole route, point the route at the live peering connection or hub
 #     attachment (recreate it if the peering was deleted and re-established). For an

@@ -15,6 +15,7 @@
 #   connectivity: [peering, hub]
 #   providers: [aws, azure, gcp]
 #   inputs: [konnect.networks, networks, subnets, route_tables, peerings, hub_attachments, hub_route_tables, prefix_lists]
+#   cost: high
 #   remediation: >-
 #     Add a route for the Konnect network CIDR to the route table, targeting the
 #     peering connection with Kong (AWS) or the transit gateway / virtual hub Kong is

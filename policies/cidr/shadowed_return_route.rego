@@ -15,6 +15,7 @@
 #   connectivity: [peering, hub]
 #   providers: [aws, azure, gcp]
 #   inputs: [konnect.networks, networks, subnets, route_tables, peerings, hub_attachments, hub_route_tables, prefix_lists]
+#   cost: high
 #   remediation: >-
 #     Remove the more specific route, or point it at the same peering or hub as the
 #     route to Kong, so that the whole Konnect network CIDR goes to Kong.

@@ -14,6 +14,7 @@
 #   connectivity: [peering, hub, private-endpoint]
 #   providers: [aws, azure, gcp]
 #   inputs: [konnect.networks, peerings, hub_attachments, hub_route_tables, subnets, firewalls, prefix_lists, load_balancers, target_groups, resource_gateways]
+#   cost: high
 #   remediation: >-
 #     Limit the rule to the protocol (tcp) and the ports your upstream services listen on.
 package dcgw.firewall.all_traffic

@@ -19,6 +19,7 @@
 #   connectivity: [peering, hub, private-endpoint]
 #   providers: [aws, azure, gcp]
 #   inputs: [konnect.networks, peerings, hub_attachments, hub_route_tables, subnets, firewalls, prefix_lists, load_balancers, target_groups, resource_gateways]
+#   cost: high
 #   remediation: >-
 #     Replace the internet source with the DCGW data plane private IPs (each as a /32) and
 #     any other source you really need (`allowed_source_ranges`), on the service ports only.

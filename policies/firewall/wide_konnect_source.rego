@@ -14,6 +14,7 @@
 #   connectivity: [peering, hub, private-endpoint]
 #   providers: [aws, azure, gcp]
 #   inputs: [konnect.networks, peerings, hub_attachments, hub_route_tables, subnets, firewalls, prefix_lists, load_balancers, target_groups, resource_gateways]
+#   cost: high
 #   remediation: >-
 #     Replace the range with the DCGW data plane private IPs, each as a /32 (Konnect shows
 #     them per data plane group; they are static). If another range is really needed, add it

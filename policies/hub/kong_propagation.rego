@@ -13,6 +13,7 @@
 #   connectivity: [hub]
 #   providers: [aws, azure]
 #   inputs: [konnect.networks, hub_attachments, hub_route_tables]
+#   cost: high
 #   remediation: >-
 #     Disable the propagation of the Kong attachment into this route table (AWS: disable
 #     route table propagation; Azure: remove the table or its label from the Kong
