@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -130,7 +131,7 @@ func (o PathOptions) query() (reach.Query, error) {
 	case "kong", "internet":
 		from = strings.ToLower(from)
 	case "":
-		return reach.Query{}, fmt.Errorf("--from is required: kong, internet or an IP address")
+		return reach.Query{}, errors.New("--from is required: kong, internet or an IP address")
 	default:
 		ip, err := netip.ParseAddr(from)
 		if err != nil {
@@ -140,7 +141,7 @@ func (o PathOptions) query() (reach.Query, error) {
 	}
 	to := strings.TrimSpace(o.To)
 	if to == "" {
-		return reach.Query{}, fmt.Errorf("--to is required: an IP address or a resource id")
+		return reach.Query{}, errors.New("--to is required: an IP address or a resource id")
 	}
 	if ip, err := netip.ParseAddr(to); err == nil {
 		to = ip.Unmap().String()
