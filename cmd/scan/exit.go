@@ -12,6 +12,8 @@ const (
 	exitFindings   = 1 // findings at or above --fail-on
 	exitUsage      = 2 // usage, config or input error
 	exitIncomplete = 3 // some scope failed or a rule was not evaluated somewhere
+	// exitNotAdmitted is path's answer "the traffic is not admitted".
+	exitNotAdmitted = 1
 	// exitInterrupted is the shell's code for a process ended by SIGINT (128+2): a
 	// collection stopped by Ctrl-C or SIGTERM writes nothing.
 	exitInterrupted = 130

@@ -78,6 +78,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input erro
 		newSchemaCmd(stdout),
 		newIAMPolicyCmd(stdout),
 		newMergeCmd(g),
+		newPathCmd(g, stdout),
 	)
 	cmd, err := root.ExecuteC()
 	if err != nil {
