@@ -392,7 +392,7 @@ func (ix *index) flowsTo(d *dest) []Flow {
 }
 
 func (ix *index) flow(d *dest, so Source, a admittedFlow, rt route, ihop *Hop) Flow {
-	f := Flow{Source: so, Destination: d.out, Protocol: a.proto, Ports: a.ports,
+	f := Flow{Source: so, Destination: d.out.Key, Protocol: a.proto, Ports: a.ports,
 		ForwardRouted: rt.forward, ReturnRouted: rt.ret, ReturnHops: rt.retHops,
 		InternetRoute: ihop != nil, InternetRouteHop: ihop}
 	f.Source.GroupRef = a.ref
