@@ -46,6 +46,9 @@ type index struct {
 	subnetNACLs  map[string][]string
 	subnetNSGs   map[string][]string
 	nicNSGsByNet map[string][]string
+
+	internet *src                // the internet source class
+	addrs    map[string][]string // network -> its ranges as text, built on first use
 }
 
 // kongNet is a Konnect network: its CIDR, its data plane IPs, its hub attachments and
@@ -56,6 +59,13 @@ type kongNet struct {
 	dps     []netip.Prefix
 	hubAtts map[string]bool
 	tables  []*rtable
+
+	// The source classes of the network: its data plane IPs (nil without any), each
+	// DP IP on its own (an exact source) and as text, and the rest of its CIDR.
+	dpSrc  *src
+	dpOne  []*src
+	dpStrs []string
+	netSrc *src
 }
 
 // conn is how a customer network is connected to a Konnect network: over a peering
@@ -84,6 +94,9 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 		rgws: map[string]*snapshot.ResourceGateway{}, lbsByNet: map[string][]string{}, rgwsByNet: map[string][]string{}, edgeByNet: map[string][]string{}, rgwKong: map[string][]int{}, rgwAttach: map[string]string{},
 		conns: map[string][]*conn{}, custPeers: map[string][]string{},
 		subnetNACLs: map[string][]string{}, subnetNSGs: map[string][]string{}, nicNSGsByNet: map[string][]string{},
+		addrs: map[string][]string{},
+		internet: &src{class: ClassInternet, prefixes: []netip.Prefix{open4}, kong: -1,
+			out: Source{Class: ClassInternet, Addresses: internetAddrs}},
 	}
 	for i := range s.PrefixLists {
 		pl := &s.PrefixLists[i]
@@ -276,6 +289,19 @@ func (ix *index) indexKong() {
 		k := &kongNet{kn: kn, hubAtts: map[string]bool{}}
 		k.cidr, _ = parsePrefix(kn.CIDR)
 		k.dps = parsePrefixes(kn.DataPlaneIPs)
+		ki := len(ix.kong)
+		if len(k.dps) > 0 {
+			k.dpSrc = &src{class: ClassKongDP, id: kn.ID, prefixes: k.dps, kong: ki, out: Source{Class: ClassKongDP, ID: kn.ID}}
+		}
+		for _, ip := range k.dps {
+			k.dpOne = append(k.dpOne, &src{class: ClassKongDP, id: kn.ID, prefixes: []netip.Prefix{ip}, exact: true, kong: ki,
+				out: Source{Class: ClassKongDP, ID: kn.ID}})
+			k.dpStrs = append(k.dpStrs, ip.Addr().String())
+		}
+		if k.cidr.IsValid() {
+			k.netSrc = &src{class: ClassKongNetwork, id: kn.ID, prefixes: []netip.Prefix{k.cidr}, except: k.dps, kong: ki,
+				out: Source{Class: ClassKongNetwork, ID: kn.ID, Addresses: []string{k.cidr.String()}}}
+		}
 		ix.kong = append(ix.kong, k)
 		if kn.ProviderNetworkID != "" {
 			kongProvNet[kn.ProviderNetworkID] = i
@@ -458,6 +484,16 @@ func (ix *index) indexKong() {
 	for i := range s.ResourceGateways {
 		ix.rgws[s.ResourceGateways[i].ID] = &s.ResourceGateways[i]
 	}
+}
+
+// netAddrs are a network's ranges as text (the Addresses of its sources), shared.
+func (ix *index) netAddrs(nid string) []string {
+	a, ok := ix.addrs[nid]
+	if !ok {
+		a = prefixStrings(ix.netRanges[nid])
+		ix.addrs[nid] = a
+	}
+	return a
 }
 
 // azureSubscription is the subscription of an Azure resource id, lower case.

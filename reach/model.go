@@ -25,6 +25,7 @@
 package reach
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -175,7 +176,9 @@ type Flow struct {
 	Protocol string `json:"protocol"`
 	// Ports are the admitted destination ports; empty for protocols without ports.
 	Ports []PortRange `json:"ports,omitempty"`
-	Hops  []Hop       `json:"hops"`
+	// Hops are shared between the flows of one destination that take the same path:
+	// read them, do not modify them.
+	Hops []Hop `json:"hops"`
 	// ForwardRouted is whether the source's traffic is routed to the destination (Kong
 	// sources: over a peering or a hub route table; always true for internet, whose
 	// routing is evidence only, and for sources in the destination's network).
@@ -190,11 +193,14 @@ type Flow struct {
 	InternetRouteHop *Hop `json:"internet_route_hop,omitempty"`
 }
 
+// flowChunk is how many flows Build gathers in one allocation before it joins them.
+const flowChunk = 4096
+
 // Model is the reachability model of one snapshot.
 type Model struct {
 	opts  Options
 	ix    *index
-	dests []*dest
+	dests []*dest // as destinations lists them (by network); Trace tries candidates in this order
 	byKey map[string]Destination
 	flows []Flow
 }
@@ -212,10 +218,27 @@ func Build(snap *snapshot.Snapshot, opts Options) *Model {
 		d.out.Key = uniqueKey(destKey(&d.out), m.byKey)
 		m.byKey[d.out.Key] = d.out
 	}
-	for _, d := range m.dests {
-		m.flows = append(m.flows, m.ix.flowsTo(d)...)
+	// Evaluate in key order into chunks (no slice grows by copying), then join them.
+	order := make([]int, len(m.dests))
+	for i := range order {
+		order[i] = i
 	}
-	sortFlows(m.flows)
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(m.dests[a].out.Key, m.dests[b].out.Key) })
+	e := newEvaluator(m.ix)
+	var chunks [][]Flow
+	var cur []Flow
+	for _, i := range order {
+		if cap(cur)-len(cur) < flowChunk/16 {
+			if len(cur) > 0 {
+				chunks = append(chunks, cur)
+			}
+			cur = make([]Flow, 0, flowChunk)
+		}
+		start := len(cur)
+		cur = e.flowsTo(m.dests[i], cur)
+		slices.SortStableFunc(cur[start:], compareFlows)
+	}
+	m.flows = slices.Concat(append(chunks, cur)...)
 	// Build every layer's implicit deny hop now, so that Trace only reads the model and
 	// concurrent Trace calls are safe.
 	for _, d := range m.dests {
@@ -243,44 +266,30 @@ func (m *Model) Destinations() map[string]Destination { return m.byKey }
 // Options returns the options the model was built with (defaults filled in).
 func (m *Model) Options() Options { return m.opts }
 
-// sortFlows sorts flows by destination key, source (class, id, addresses), protocol,
-// ports and path, with one precomputed key per flow.
-func sortFlows(fs []Flow) {
-	keys := make([]string, len(fs))
-	for i := range fs {
-		keys[i] = flowKey(&fs[i])
+// compareFlows orders two flows of one destination: source class, id and addresses,
+// protocol, ports, then hops.
+func compareFlows(a, b Flow) int {
+	if c := strings.Compare(a.Source.Class, b.Source.Class); c != 0 {
+		return c
 	}
-	perm := make([]int, len(fs))
-	for i := range perm {
-		perm[i] = i
+	if c := strings.Compare(a.Source.ID, b.Source.ID); c != 0 {
+		return c
 	}
-	slices.SortFunc(perm, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
-	sorted := make([]Flow, len(fs))
-	for i, p := range perm {
-		sorted[i] = fs[p]
+	if c := slices.Compare(a.Source.Addresses, b.Source.Addresses); c != 0 {
+		return c
 	}
-	copy(fs, sorted)
-}
-
-func flowKey(f *Flow) string {
-	var b strings.Builder
-	sep := func(s string) {
-		b.WriteString(s)
-		b.WriteByte(0)
+	if c := strings.Compare(a.Protocol, b.Protocol); c != 0 {
+		return c
 	}
-	sep(f.Destination)
-	sep(f.Source.Class)
-	sep(f.Source.ID)
-	sep(strings.Join(f.Source.Addresses, ","))
-	sep(f.Protocol)
-	for _, p := range f.Ports {
-		// Fixed width so that ports sort numerically.
-		b.WriteString(strconv.Itoa(100000 + p.From))
-		b.WriteString(strconv.Itoa(100000 + p.To))
+	if c := slices.CompareFunc(a.Ports, b.Ports, func(x, y PortRange) int {
+		return cmp.Or(cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To))
+	}); c != 0 {
+		return c
 	}
-	b.WriteByte(0)
-	b.WriteString(hopsKey(f.Hops))
-	return b.String()
+	return slices.CompareFunc(a.Hops, b.Hops, func(x, y Hop) int {
+		return cmp.Or(strings.Compare(x.ResourceID, y.ResourceID), strings.Compare(x.Key, y.Key),
+			strings.Compare(x.Action, y.Action), strings.Compare(x.ReplyKey, y.ReplyKey))
+	})
 }
 
 // destKey is the key of a destination, as Destination.Key describes it.

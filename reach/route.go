@@ -224,7 +224,7 @@ func (ix *index) internetRoute(s *snapshot.Subnet) *Hop {
 	if t == nil {
 		return nil
 	}
-	for _, p := range []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")} {
+	for _, p := range [...]netip.Prefix{open4, open6} {
 		for _, e := range t.byPfx[p] {
 			if e.targetKind == snapshot.TargetInternet && !e.drop {
 				h := t.hop(e)
