@@ -94,7 +94,7 @@ func (ix *index) kongsOf(nid string) []int {
 func (ix *index) naclLayer(s *snapshot.Subnet, anchor string) *layer {
 	if s != nil {
 		if ids := ix.subnetNACLs[s.ID]; len(ids) > 0 {
-			c := ix.firewalls[ids[0]]
+			c := ix.rules(ix.firewalls[ids[0]])
 			return &layer{kind: layerNACL, ids: ids[:1], rules: c.ingress, egress: c.egress, level: "subnet"}
 		}
 		anchor = s.ID
@@ -168,7 +168,7 @@ func (ix *index) awsDests(nid string, onlyEdge bool) []*dest {
 		sg := &layer{kind: layerSG, ids: groups}
 		for _, g := range groups {
 			if c := ix.firewalls[g]; c != nil {
-				sg.rules = append(sg.rules, c.ingress...)
+				sg.rules = append(sg.rules, ix.rules(c).ingress...)
 			}
 		}
 		if len(groups) == 0 {
@@ -262,7 +262,7 @@ func (ix *index) azureDests(n *snapshot.Network) []*dest {
 	for _, s := range ix.subnetsByNet[n.ID] {
 		sub := &layer{kind: layerNone, anchor: s.ID, level: "subnet", note: "no NSG on the subnet: the subnet level admits"}
 		if ids := ix.subnetNSGs[s.ID]; len(ids) > 0 {
-			sub = &layer{kind: layerNSG, ids: ids[:1], rules: ix.firewalls[ids[0]].ingress, level: "subnet"}
+			sub = &layer{kind: layerNSG, ids: ids[:1], rules: ix.rules(ix.firewalls[ids[0]]).ingress, level: "subnet"}
 		}
 		mk := func(nic string) *dest {
 			d := &dest{network: n.ID, subnet: s, prefixes: parsePrefixes(s.CIDRs)}
@@ -272,7 +272,7 @@ func (ix *index) azureDests(n *snapshot.Network) []*dest {
 			}
 			nl := &layer{kind: layerNone, anchor: s.ID, level: "nic", note: "no NSG on the NIC: the NIC level admits"}
 			if nic != "" {
-				c := ix.firewalls[nic]
+				c := ix.rules(ix.firewalls[nic])
 				nl = &layer{kind: layerNSG, ids: []string{nic}, rules: c.ingress, level: "nic"}
 				d.out.FirewallIDs = append(d.out.FirewallIDs, nic)
 				for _, a := range c.fw.AttachedTo {
@@ -310,6 +310,7 @@ func (ix *index) gcpDests(nid string) []*dest {
 		if c.fw.Kind != "gcp-firewall" {
 			continue
 		}
+		c = ix.rules(c)
 		l.ids = append(l.ids, c.fw.ID)
 		l.rules = append(l.rules, c.ingress...)
 		for _, r := range c.ingress {

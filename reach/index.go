@@ -21,9 +21,10 @@ type index struct {
 	prefixLists  map[string][]netip.Prefix
 	openPLs      map[string]bool
 
-	tables    map[string]*rtable
-	listTable map[string]string // subnet -> a table listing it
-	mainTable map[string]string // network -> its main table
+	rawTables map[string]*snapshot.RouteTable
+	tables    map[string]*rtable // compiled: the tables of the destinations' subnets
+	listTable map[string]string  // subnet -> a table listing it
+	mainTable map[string]string  // network -> its main table
 
 	hubAtts      map[string]*snapshot.HubAttachment
 	hubTables    map[string]*rtable
@@ -87,7 +88,7 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 		networks: map[string]*snapshot.Network{}, subnets: map[string]*snapshot.Subnet{},
 		subnetsByNet: map[string][]*snapshot.Subnet{}, netRanges: map[string][]netip.Prefix{},
 		prefixLists: map[string][]netip.Prefix{}, openPLs: map[string]bool{},
-		tables: map[string]*rtable{}, listTable: map[string]string{}, mainTable: map[string]string{},
+		rawTables: map[string]*snapshot.RouteTable{}, tables: map[string]*rtable{}, listTable: map[string]string{}, mainTable: map[string]string{},
 		hubAtts: map[string]*snapshot.HubAttachment{}, hubTables: map[string]*rtable{}, assocTable: map[string]string{},
 		peerings: map[string]*snapshot.Peering{}, firewalls: map[string]*cfw{}, fwByNet: map[string][]*cfw{},
 		lbs: map[string]*snapshot.LoadBalancer{}, edge: map[string]bool{}, lbFirewalls: map[string][]string{},
@@ -122,7 +123,7 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 	}
 	for i := range s.RouteTables {
 		rt := &s.RouteTables[i]
-		ix.tables[rt.ID] = ix.vpcTable(rt)
+		ix.rawTables[rt.ID] = rt
 		for _, sid := range rt.SubnetIDs {
 			if cur, ok := ix.listTable[sid]; !ok || rt.ID < cur {
 				ix.listTable[sid] = rt.ID

@@ -213,6 +213,7 @@ func Build(snap *snapshot.Snapshot, opts Options) *Model {
 	}
 	m := &Model{opts: opts, ix: newIndex(snap, opts)}
 	m.dests = m.ix.destinations()
+	m.ix.compileTables(m.dests)
 	m.byKey = make(map[string]Destination, len(m.dests))
 	for _, d := range m.dests {
 		d.out.Key = uniqueKey(destKey(&d.out), m.byKey)

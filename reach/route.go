@@ -203,18 +203,36 @@ func (ix *index) hubTable(t *snapshot.HubRouteTable, props []string) *rtable {
 // subnetTable is the route table a subnet uses: its route_table_id, else a table that
 // lists it (an explicit association), else its network's main table (as dcgw.lib.routes
 // subnet_route_table decides; AWS: docs.aws.amazon.com/vpc/latest/userguide/
-// RouteTables.html#subnet-route-tables).
+// RouteTables.html#subnet-route-tables). Only the tables of the destinations' subnets
+// are compiled (compileTables); nil when the snapshot has none.
 func (ix *index) subnetTable(s *snapshot.Subnet) *rtable {
+	return ix.tables[ix.subnetTableID(s)]
+}
+
+func (ix *index) subnetTableID(s *snapshot.Subnet) string {
 	if s.RouteTableID != "" {
-		return ix.tables[s.RouteTableID]
+		return s.RouteTableID
 	}
 	if id, ok := ix.listTable[s.ID]; ok {
-		return ix.tables[id]
+		return id
 	}
-	if id, ok := ix.mainTable[s.NetworkID]; ok {
-		return ix.tables[id]
+	return ix.mainTable[s.NetworkID]
+}
+
+// compileTables compiles the route tables of the destinations' subnets, once each.
+func (ix *index) compileTables(ds []*dest) {
+	for _, d := range ds {
+		if d.subnet == nil {
+			continue
+		}
+		id := ix.subnetTableID(d.subnet)
+		if _, done := ix.tables[id]; done {
+			continue
+		}
+		if rt := ix.rawTables[id]; rt != nil {
+			ix.tables[id] = ix.vpcTable(rt)
+		}
 	}
-	return nil
 }
 
 // internetRoute finds the route of the subnet's table that sends 0.0.0.0/0 or ::/0 to
