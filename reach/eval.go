@@ -198,6 +198,26 @@ type layer struct {
 	note    string   // why a missing layer admits
 	assumed bool
 	deny    *Hop // the implicit deny hop, built once
+	protos  *[]string
+}
+
+// protocols are the protocols the layer's rules name besides tcp, udp, icmp and all;
+// listed once (while Build evaluates).
+func (l *layer) protocols() []string {
+	if l.protos == nil {
+		var ps []string
+		for _, r := range l.rules {
+			switch r.proto {
+			case "all", "tcp", "udp", "icmp":
+			default:
+				if !slices.Contains(ps, r.proto) {
+					ps = append(ps, r.proto)
+				}
+			}
+		}
+		l.protos = &ps
+	}
+	return *l.protos
 }
 
 // implicitDeny is the hop of traffic no rule of the layer matched.

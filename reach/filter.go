@@ -2,7 +2,6 @@ package reach
 
 import (
 	"cmp"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -148,7 +147,7 @@ func ruleKey(fwKind string, r *snapshot.FirewallRule) string {
 	}
 	ports := make([]string, len(r.Ports))
 	for i, p := range r.Ports {
-		ports[i] = fmt.Sprintf("%d-%d", p.From, p.To)
+		ports[i] = strconv.Itoa(p.From) + "-" + strconv.Itoa(p.To)
 	}
 	return strings.Join([]string{r.Direction, r.Action, strings.ToLower(r.Protocol), strings.Join(ports, ","),
 		addrs(r.Sources), addrs(r.Destinations), addrs(r.Targets)}, "|")

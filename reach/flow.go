@@ -338,17 +338,25 @@ func (ix *index) provider(nid string) string {
 	return ""
 }
 
-// protocols are the protocols evaluated at a destination: tcp, udp, icmp, every other
-// protocol a rule in front of it names, and "other" for the rest.
+// defaultProtocols are the protocols evaluated where no rule names another.
+var defaultProtocols = []string{"icmp", "tcp", "udp", "other"}
+
+// protocols are the protocols evaluated at a destination, sorted: tcp, udp, icmp, every
+// other protocol a rule in front of it names, and "other" for the rest. The slice may
+// be shared: do not modify it.
 func protocols(d *dest) []string {
-	ps := []string{"tcp", "udp", "icmp"}
+	var ps []string
 	for _, l := range d.layers {
-		for _, r := range l.rules {
-			if r.proto != "all" && !slices.Contains(ps, r.proto) {
-				ps = append(ps, r.proto)
+		for _, p := range l.protocols() {
+			if !slices.Contains(ps, p) {
+				ps = append(ps, p)
 			}
 		}
 	}
+	if len(ps) == 0 {
+		return defaultProtocols
+	}
+	ps = append(ps, "tcp", "udp", "icmp")
 	slices.Sort(ps)
 	return append(ps, "other")
 }

@@ -85,12 +85,13 @@ type conn struct {
 
 func newIndex(s *snapshot.Snapshot, opts Options) *index {
 	ix := &index{snap: s, opts: opts,
-		networks: map[string]*snapshot.Network{}, subnets: map[string]*snapshot.Subnet{},
-		subnetsByNet: map[string][]*snapshot.Subnet{}, netRanges: map[string][]netip.Prefix{},
+		networks: make(map[string]*snapshot.Network, len(s.Networks)), subnets: make(map[string]*snapshot.Subnet, len(s.Subnets)),
+		subnetsByNet: make(map[string][]*snapshot.Subnet, len(s.Networks)), netRanges: make(map[string][]netip.Prefix, len(s.Networks)),
 		prefixLists: map[string][]netip.Prefix{}, openPLs: map[string]bool{},
-		rawTables: map[string]*snapshot.RouteTable{}, tables: map[string]*rtable{}, listTable: map[string]string{}, mainTable: map[string]string{},
+		rawTables: make(map[string]*snapshot.RouteTable, len(s.RouteTables)), tables: map[string]*rtable{},
+		listTable: make(map[string]string, len(s.Subnets)), mainTable: make(map[string]string, len(s.Networks)),
 		hubAtts: map[string]*snapshot.HubAttachment{}, hubTables: map[string]*rtable{}, assocTable: map[string]string{},
-		peerings: map[string]*snapshot.Peering{}, firewalls: map[string]*cfw{}, fwByNet: map[string][]*cfw{},
+		peerings: map[string]*snapshot.Peering{}, firewalls: make(map[string]*cfw, len(s.Firewalls)), fwByNet: make(map[string][]*cfw, len(s.Networks)),
 		lbs: map[string]*snapshot.LoadBalancer{}, edge: map[string]bool{}, lbFirewalls: map[string][]string{},
 		rgws: map[string]*snapshot.ResourceGateway{}, lbsByNet: map[string][]string{}, rgwsByNet: map[string][]string{}, edgeByNet: map[string][]string{}, rgwKong: map[string][]int{}, rgwAttach: map[string]string{},
 		conns: map[string][]*conn{}, custPeers: map[string][]string{},

@@ -34,6 +34,7 @@ type rtable struct {
 	lens4   []int
 	lens6   []int
 	entries []*rentry
+	inet    *Hop // VPC tables: the route of 0.0.0.0/0 or ::/0 to an internet gateway
 }
 
 func newTable(id, kind string, es []*rentry) *rtable {
@@ -150,7 +151,9 @@ func (ix *index) vpcTable(rt *snapshot.RouteTable) *rtable {
 			add(p, r.PrefixListID+":"+p.String())
 		}
 	}
-	return newTable(rt.ID, "route", es)
+	t := newTable(rt.ID, "route", es)
+	t.inet = t.internetRoute()
+	return t
 }
 
 // hubTable compiles a hub route table: its routes (static beats propagated at equal
@@ -238,10 +241,14 @@ func (ix *index) compileTables(ds []*dest) {
 // internetRoute finds the route of the subnet's table that sends 0.0.0.0/0 or ::/0 to
 // an internet gateway (evidence only: exposure does not depend on it).
 func (ix *index) internetRoute(s *snapshot.Subnet) *Hop {
-	t := ix.subnetTable(s)
-	if t == nil {
-		return nil
+	if t := ix.subnetTable(s); t != nil {
+		return t.inet
 	}
+	return nil
+}
+
+// internetRoute is the table's route of 0.0.0.0/0 or ::/0 to an internet gateway.
+func (t *rtable) internetRoute() *Hop {
 	for _, p := range [...]netip.Prefix{open4, open6} {
 		for _, e := range t.byPfx[p] {
 			if e.targetKind == snapshot.TargetInternet && !e.drop {
