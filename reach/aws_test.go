@@ -108,11 +108,12 @@ func TestAWSTrapClasses(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			fs := Build(tc.snap, Options{}).Flows()
+			m := Build(tc.snap, Options{})
+			fs := m.Flows()
 			if tc.class != "" {
 				fs = only(fs, tc.class)
 			}
-			if diff := cmp.Diff(tc.want, views(fs)); diff != "" {
+			if diff := cmp.Diff(tc.want, views(m, fs)); diff != "" {
 				t.Errorf("flows (-want +got):\n%s", diff)
 			}
 		})

@@ -94,7 +94,7 @@ func (ix *index) kongsOf(nid string) []int {
 func (ix *index) naclLayer(s *snapshot.Subnet, anchor string) *layer {
 	if s != nil {
 		if ids := ix.subnetNACLs[s.ID]; len(ids) > 0 {
-			c := ix.firewalls[ids[0]]
+			c := ix.rules(ix.firewalls[ids[0]])
 			return &layer{kind: layerNACL, ids: ids[:1], rules: c.ingress, egress: c.egress, level: "subnet"}
 		}
 		anchor = s.ID
@@ -150,31 +150,50 @@ func (ix *index) awsDests(nid string, onlyEdge bool) []*dest {
 	}
 	subnets := ix.subnetsByNet[nid]
 	var out []*dest
+	// The layers of a subnet's network ACL and of a set of security groups, and a
+	// subnet's ranges, are the same for every destination that has them.
+	nacls := map[*snapshot.Subnet]*layer{}
+	sgs := map[string]*layer{}
+	pfxs := map[*snapshot.Subnet][]netip.Prefix{}
 	mk := func(kind, id string, s *snapshot.Subnet, groups, members []string, assumed []string) *dest {
 		d := &dest{network: nid, subnet: s}
 		d.out = Destination{Kind: kind, ID: id, NetworkID: nid, Members: members, Assumed: assumed}
 		if s != nil {
 			d.out.SubnetID = s.ID
 			d.out.CIDRs = s.CIDRs
-			d.prefixes = parsePrefixes(s.CIDRs)
+			if d.prefixes = pfxs[s]; d.prefixes == nil {
+				d.prefixes = parsePrefixes(s.CIDRs)
+				pfxs[s] = d.prefixes
+			}
 		} else {
 			d.prefixes = ix.netRanges[nid]
 		}
-		nacl := ix.naclLayer(s, nid)
-		d.layers = []*layer{nacl}
+		nacl := nacls[s]
+		if nacl == nil {
+			nacl = ix.naclLayer(s, nid)
+			nacls[s] = nacl
+		}
 		if nacl.kind != layerNone {
 			d.out.FirewallIDs = append(d.out.FirewallIDs, nacl.ids...)
 		}
-		sg := &layer{kind: layerSG, ids: groups}
-		for _, g := range groups {
-			if c := ix.firewalls[g]; c != nil {
-				sg.rules = append(sg.rules, c.ingress...)
-			}
-		}
+		k := strings.Join(groups, ",")
 		if len(groups) == 0 {
-			sg.ids = []string{id}
+			k = "\x00" + id
 		}
-		d.layers = append(d.layers, sg)
+		sg := sgs[k]
+		if sg == nil {
+			sg = &layer{kind: layerSG, ids: groups}
+			for _, g := range groups {
+				if c := ix.firewalls[g]; c != nil {
+					sg.rules = append(sg.rules, ix.rules(c).ingress...)
+				}
+			}
+			if len(groups) == 0 {
+				sg.ids = []string{id}
+			}
+			sgs[k] = sg
+		}
+		d.layers = []*layer{nacl, sg}
 		d.out.FirewallIDs = append(d.out.FirewallIDs, groups...)
 		return d
 	}
@@ -258,33 +277,47 @@ func (ix *index) azureDests(n *snapshot.Network) []*dest {
 		}
 	}
 	slices.Sort(nics)
+	// A NIC NSG's layer, members and assumption are the same in every subnet.
+	type nicLayer struct {
+		l       *layer
+		members []string
+		assumed []string
+	}
+	nicLayers := map[string]nicLayer{}
 	var out []*dest
 	for _, s := range ix.subnetsByNet[n.ID] {
 		sub := &layer{kind: layerNone, anchor: s.ID, level: "subnet", note: "no NSG on the subnet: the subnet level admits"}
 		if ids := ix.subnetNSGs[s.ID]; len(ids) > 0 {
-			sub = &layer{kind: layerNSG, ids: ids[:1], rules: ix.firewalls[ids[0]].ingress, level: "subnet"}
+			sub = &layer{kind: layerNSG, ids: ids[:1], rules: ix.rules(ix.firewalls[ids[0]]).ingress, level: "subnet"}
 		}
+		prefixes := parsePrefixes(s.CIDRs)
 		mk := func(nic string) *dest {
-			d := &dest{network: n.ID, subnet: s, prefixes: parsePrefixes(s.CIDRs)}
+			d := &dest{network: n.ID, subnet: s, prefixes: prefixes}
 			d.out = Destination{Kind: "interfaces", ID: s.ID, NetworkID: n.ID, SubnetID: s.ID, CIDRs: s.CIDRs}
 			if sub.kind != layerNone {
 				d.out.FirewallIDs = append(d.out.FirewallIDs, sub.ids...)
 			}
 			nl := &layer{kind: layerNone, anchor: s.ID, level: "nic", note: "no NSG on the NIC: the NIC level admits"}
 			if nic != "" {
-				c := ix.firewalls[nic]
-				nl = &layer{kind: layerNSG, ids: []string{nic}, rules: c.ingress, level: "nic"}
-				d.out.FirewallIDs = append(d.out.FirewallIDs, nic)
-				for _, a := range c.fw.AttachedTo {
-					if a.Kind == "interface" {
-						d.out.Members = append(d.out.Members, a.ID)
+				c, ok := nicLayers[nic]
+				if !ok {
+					fw := ix.rules(ix.firewalls[nic])
+					c.l = &layer{kind: layerNSG, ids: []string{nic}, rules: fw.ingress, level: "nic"}
+					for _, a := range fw.fw.AttachedTo {
+						if a.Kind == "interface" {
+							c.members = append(c.members, a.ID)
+						}
 					}
+					if !nicAssumed || fw.fw.NetworkID == "" {
+						c.assumed = []string{"the snapshot does not say which subnet (or VNet) the NICs of " + nic + " are in: every subnet is considered"}
+					} else {
+						c.assumed = []string{"the snapshot does not say which subnet the NICs of " + nic + " are in: every subnet of the VNet is considered"}
+					}
+					nicLayers[nic] = c
 				}
-				if !nicAssumed || c.fw.NetworkID == "" {
-					d.out.Assumed = append(d.out.Assumed, "the snapshot does not say which subnet (or VNet) the NICs of "+nic+" are in: every subnet is considered")
-				} else {
-					d.out.Assumed = append(d.out.Assumed, "the snapshot does not say which subnet the NICs of "+nic+" are in: every subnet of the VNet is considered")
-				}
+				nl = c.l
+				d.out.FirewallIDs = append(d.out.FirewallIDs, nic)
+				d.out.Members, d.out.Assumed = c.members, c.assumed
 			}
 			d.layers = []*layer{sub, nl}
 			return d
@@ -310,6 +343,7 @@ func (ix *index) gcpDests(nid string) []*dest {
 		if c.fw.Kind != "gcp-firewall" {
 			continue
 		}
+		c = ix.rules(c)
 		l.ids = append(l.ids, c.fw.ID)
 		l.rules = append(l.rules, c.ingress...)
 		for _, r := range c.ingress {

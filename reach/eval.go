@@ -18,6 +18,7 @@ type src struct {
 	groups   []string       // edge: the load balancer's security groups
 	exact    bool           // one address (a DP IP, a traced IP): rules match by containment
 	kong     int            // Konnect network index for Kong classes, else -1
+	rt       *route         // customer sources: the routing towards their destinations' network
 	out      Source
 }
 
@@ -197,6 +198,26 @@ type layer struct {
 	note    string   // why a missing layer admits
 	assumed bool
 	deny    *Hop // the implicit deny hop, built once
+	protos  *[]string
+}
+
+// protocols are the protocols the layer's rules name besides tcp, udp, icmp and all;
+// listed once (while Build evaluates).
+func (l *layer) protocols() []string {
+	if l.protos == nil {
+		var ps []string
+		for _, r := range l.rules {
+			switch r.proto {
+			case "all", "tcp", "udp", "icmp":
+			default:
+				if !slices.Contains(ps, r.proto) {
+					ps = append(ps, r.proto)
+				}
+			}
+		}
+		l.protos = &ps
+	}
+	return *l.protos
 }
 
 // implicitDeny is the hop of traffic no rule of the layer matched.
@@ -235,46 +256,240 @@ func ruleHop(r *crule, action string) Hop {
 		Action: action, Implicit: r.implicit, Note: r.note}
 }
 
-// eval decides one packet (source class, protocol, port) at one layer.
-func (ix *index) eval(l *layer, s *src, proto string, port int, d *dest, eph PortRange) (bool, Hop, string) {
-	switch l.kind {
-	case layerNone:
-		return true, Hop{Kind: "filter", ResourceID: l.anchor, Key: "none", Action: "allow", Assumed: l.assumed, Note: l.note}, ""
-	case layerSG:
-		// Stateful and additive: the union of every rule of every group on the interface.
+// noneHop is the hop of a level without a firewall, which admits.
+func (l *layer) noneHop() Hop {
+	return Hop{Kind: "filter", ResourceID: l.anchor, Key: "none", Action: "allow", Assumed: l.assumed, Note: l.note}
+}
+
+// evaluator decides the packets of one source at one destination. source keeps, per
+// layer, the rules that match the source, the destination and the target, in evaluation
+// order; protocol narrows them to one protocol, so that deciding a port only reads
+// their port ranges; a network ACL's reply is decided once per source and protocol.
+// Across destinations it shares what flows have in common: the sources of a network,
+// the hops of routes (memo) and, within one destination, equal paths. It reuses its
+// buffers from call to call: it is not safe for concurrent use.
+type evaluator struct {
+	ix    *index
+	d     *dest
+	s     *src
+	proto string
+	views []lview
+	pick  []int // per layer: the index in views[i].rules of the rule that decided, or -1
+	cuts  []int
+	segs  []PortRange
+	hops  []Hop
+
+	out     []admittedFlow    // evaluate's result
+	picks   []int             // the picks of out's paths
+	paths   [][]Hop           // the destination's distinct filter paths
+	full    map[pathKey][]Hop // the destination's distinct paths, routing then filters
+	routes  [][]Hop           // the destination's distinct Kong route hops
+	groups  []dpGroup         // dpFlows' groups
+	srcs    []*src            // sourcesFor's result
+	netSrcs map[string][]*src // customer sources by destination network
+	memo    routeMemo         // route hops by route entry
+}
+
+// lview is a layer as one source sees it: the rules that match the source, the
+// destination and the target (all), and of those, the ones on the protocol being
+// evaluated (rules).
+type lview struct {
+	l     *layer
+	all   []lrule
+	rules []lrule
+	reply *replyVerdict // network ACL: the reply's verdict on the protocol, once decided
+}
+
+// lrule is a rule that matches the source, and the reference it matched by.
+type lrule struct {
+	r   *crule
+	ref string
+}
+
+// replyVerdict is whether a network ACL lets the reply back out, and the hop that says so.
+type replyVerdict struct {
+	ok  bool
+	hop Hop
+}
+
+func newEvaluator(ix *index) *evaluator {
+	return &evaluator{ix: ix, full: map[pathKey][]Hop{}, netSrcs: map[string][]*src{},
+		memo: routeMemo{entries: map[[2]hopRef][]Hop{}, conns: map[*conn][]Hop{}, assumed: map[assumedKey][]Hop{}}}
+}
+
+// source sets the evaluator to source s at destination d: it keeps, per layer, the
+// rules that can match s in evaluation order.
+func (e *evaluator) source(d *dest, s *src) {
+	e.d, e.s, e.proto = d, s, ""
+	if cap(e.views) < len(d.layers) {
+		e.views = make([]lview, len(d.layers))
+		e.pick = make([]int, len(d.layers))
+	}
+	e.views = e.views[:len(d.layers)]
+	e.pick = e.pick[:len(d.layers)]
+	for i, l := range d.layers {
+		v := &e.views[i]
+		v.l, v.all, v.rules, v.reply = l, v.all[:0], v.rules[:0], nil
+		if l.kind == layerNone {
+			continue
+		}
 		for _, r := range l.rules {
-			if !matchProtoPort(r, proto, port) || !matchDest(r, d) {
+			if l.kind != layerSG && !matchTarget(r, d) {
 				continue
 			}
-			if ok, ref := ix.matchSources(r, r.sources, s, d); ok {
-				return true, ruleHop(r, "allow"), ref
+			if !matchDest(r, d) {
+				continue
+			}
+			if ok, ref := e.ix.matchSources(r, r.sources, s, d); ok {
+				v.all = append(v.all, lrule{r: r, ref: ref})
 			}
 		}
-		return false, l.implicitDeny(), ""
 	}
-	for _, r := range l.rules {
-		if !matchProtoPort(r, proto, port) || !matchTarget(r, d) || !matchDest(r, d) {
-			continue
-		}
-		ok, ref := ix.matchSources(r, r.sources, s, d)
-		if !ok {
-			continue
-		}
-		if !r.allow {
-			return false, ruleHop(r, "deny"), ""
-		}
-		h := ruleHop(r, "allow")
-		if l.kind == layerNACL {
-			rok, rh := ix.reply(l, s, proto, d, eph)
-			if !rok {
-				rh.Note = "the request is admitted by " + r.key + "; the reply to the source is not allowed out on the ephemeral ports"
-				return false, rh, ""
+}
+
+// protocol narrows the source's rules to those on proto.
+func (e *evaluator) protocol(proto string) {
+	e.proto = proto
+	for i := range e.views {
+		v := &e.views[i]
+		v.rules, v.reply = v.rules[:0], nil
+		for _, lr := range v.all {
+			if lr.r.proto == "all" || lr.r.proto == proto {
+				v.rules = append(v.rules, lr)
 			}
-			h.ReplyKey, h.ReplyPorts = rh.Key, rh.ReplyPorts
 		}
-		return true, h, ref
 	}
-	return false, l.implicitDeny(), ""
+}
+
+// decide evaluates port through the layers in order and stops at the first that drops
+// it. It records the deciding rule of each layer in e.pick and returns whether the
+// packet passes and how many layers it met. Security groups are stateful and additive
+// (the first rule of the union that allows it); ordered firewalls apply their first
+// matching rule; a network ACL that allows the request must also let the reply out.
+func (e *evaluator) decide(port int) (bool, int) {
+	ports := hasPorts(e.proto)
+	for i := range e.views {
+		v := &e.views[i]
+		e.pick[i] = -1
+		if v.l.kind == layerNone {
+			continue
+		}
+		for j := range v.rules {
+			if !ports || inRanges(v.rules[j].r.ports, port) {
+				e.pick[i] = j
+				break
+			}
+		}
+		j := e.pick[i]
+		if j < 0 || !v.rules[j].r.allow {
+			return false, i + 1
+		}
+		if v.l.kind == layerNACL && !e.replyOf(v).ok {
+			return false, i + 1
+		}
+	}
+	return true, len(e.views)
+}
+
+func inRanges(rs []PortRange, port int) bool {
+	for _, p := range rs {
+		if p.From <= port && port <= p.To {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *evaluator) replyOf(v *lview) *replyVerdict {
+	if v.reply == nil {
+		ok, h := e.ix.reply(v.l, e.s, e.proto, e.d, e.ix.opts.EphemeralPorts)
+		v.reply = &replyVerdict{ok: ok, hop: h}
+	}
+	return v.reply
+}
+
+// hopsOf appends to buf the hops of the first n layers as pick decided them.
+func (e *evaluator) hopsOf(buf []Hop, pick []int, n int) []Hop {
+	for i := 0; i < n; i++ {
+		v := &e.views[i]
+		switch {
+		case v.l.kind == layerNone:
+			buf = append(buf, v.l.noneHop())
+		case pick[i] < 0:
+			buf = append(buf, v.l.implicitDeny())
+		case !v.rules[pick[i]].r.allow:
+			buf = append(buf, ruleHop(v.rules[pick[i]].r, "deny"))
+		case v.l.kind == layerNACL:
+			r, rep := v.rules[pick[i]].r, e.replyOf(v)
+			if !rep.ok {
+				h := rep.hop
+				h.Note = "the request is admitted by " + r.key + "; the reply to the source is not allowed out on the ephemeral ports"
+				buf = append(buf, h)
+				continue
+			}
+			h := ruleHop(r, "allow")
+			h.ReplyKey, h.ReplyPorts = rep.hop.Key, rep.hop.ReplyPorts
+			buf = append(buf, h)
+		default:
+			buf = append(buf, ruleHop(v.rules[pick[i]].r, "allow"))
+		}
+	}
+	return buf
+}
+
+// refOf is the reference the last layer that admitted by reference matched by.
+func (e *evaluator) refOf(pick []int) string {
+	ref := ""
+	for i, j := range pick {
+		if j >= 0 && e.views[i].rules[j].ref != "" {
+			ref = e.views[i].rules[j].ref
+		}
+	}
+	return ref
+}
+
+// samePath reports whether two picks name the same rules (firewall, key and action):
+// the same hops.
+func (e *evaluator) samePath(a, b []int) bool {
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		if a[i] < 0 || b[i] < 0 {
+			return false
+		}
+		ra, rb := e.views[i].rules[a[i]].r, e.views[i].rules[b[i]].r
+		if ra.fwID != rb.fwID || ra.key != rb.key || ra.allow != rb.allow {
+			return false
+		}
+	}
+	return true
+}
+
+// segments splits the port space at every boundary of the rules that can match: the
+// ports of one segment meet the same rules, so one representative port decides for all.
+func (e *evaluator) segments() []PortRange {
+	cuts := append(e.cuts[:0], 0, 65536)
+	for i := range e.views {
+		for _, lr := range e.views[i].rules {
+			for _, p := range lr.r.ports {
+				if p.From > 0 && p.From <= 65535 {
+					cuts = append(cuts, p.From)
+				}
+				if p.To+1 > 0 && p.To+1 <= 65535 {
+					cuts = append(cuts, p.To+1)
+				}
+			}
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	segs := e.segs[:0]
+	for i := 0; i+1 < len(cuts); i++ {
+		segs = append(segs, PortRange{From: cuts[i], To: cuts[i+1] - 1})
+	}
+	e.cuts, e.segs = cuts, segs
+	return segs
 }
 
 // reply checks a network ACL's egress side for the reply to the source: NACLs are

@@ -2,7 +2,6 @@ package reach
 
 import (
 	"cmp"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -37,11 +36,45 @@ type crule struct {
 	note      string
 }
 
-// cfw is a compiled firewall: ingress and egress rules in evaluation order.
+// cfw is a firewall and, once compiled (rules), its ingress and egress rules in
+// evaluation order.
 type cfw struct {
-	fw      *snapshot.Firewall
-	ingress []*crule
-	egress  []*crule
+	fw       *snapshot.Firewall
+	compiled bool
+	ingress  []*crule
+	egress   []*crule
+}
+
+// rules compiles c on first use: only the firewalls in front of a gateway-facing
+// destination are compiled. Build calls it while it lays out the destinations; the
+// model never compiles afterwards.
+func (ix *index) rules(c *cfw) *cfw {
+	if c.compiled {
+		return c
+	}
+	c.compiled = true
+	fw := c.fw
+	for j := range fw.Rules {
+		r := &fw.Rules[j]
+		if r.Disabled {
+			continue // disabled rules do not apply
+		}
+		cr := ix.compileRule(fw, r)
+		if r.Direction == "egress" {
+			c.egress = append(c.egress, cr)
+		} else {
+			c.ingress = append(c.ingress, cr)
+		}
+	}
+	switch fw.Kind {
+	case "aws-network-acl", "azure-nsg", "gcp-firewall":
+		if fw.Kind == "azure-nsg" {
+			c.ingress = append(c.ingress, nsgDefaults(fw, c.ingress)...)
+		}
+		orderRules(c.ingress)
+		orderRules(c.egress)
+	}
+	return c
 }
 
 // normProto normalizes a protocol: all/-1/*/any is all; 6, 17, 1 and 58 are tcp, udp,
@@ -114,7 +147,7 @@ func ruleKey(fwKind string, r *snapshot.FirewallRule) string {
 	}
 	ports := make([]string, len(r.Ports))
 	for i, p := range r.Ports {
-		ports[i] = fmt.Sprintf("%d-%d", p.From, p.To)
+		ports[i] = strconv.Itoa(p.From) + "-" + strconv.Itoa(p.To)
 	}
 	return strings.Join([]string{r.Direction, r.Action, strings.ToLower(r.Protocol), strings.Join(ports, ","),
 		addrs(r.Sources), addrs(r.Destinations), addrs(r.Targets)}, "|")
@@ -165,7 +198,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// indexFirewalls compiles every firewall and indexes what it guards: network ACLs and
+// indexFirewalls indexes every firewall by id and what it guards: network ACLs and
 // NSGs by subnet (the subnet's firewall_ids or the firewall's subnet attachment), NIC
 // NSGs by network, security groups and GCP firewalls by network.
 func (ix *index) indexFirewalls() {
@@ -173,26 +206,6 @@ func (ix *index) indexFirewalls() {
 	for i := range s.Firewalls {
 		fw := &s.Firewalls[i]
 		c := &cfw{fw: fw}
-		for j := range fw.Rules {
-			r := &fw.Rules[j]
-			if r.Disabled {
-				continue // disabled rules do not apply
-			}
-			cr := ix.compileRule(fw, r)
-			if r.Direction == "egress" {
-				c.egress = append(c.egress, cr)
-			} else {
-				c.ingress = append(c.ingress, cr)
-			}
-		}
-		switch fw.Kind {
-		case "aws-network-acl", "azure-nsg", "gcp-firewall":
-			if fw.Kind == "azure-nsg" {
-				c.ingress = append(c.ingress, nsgDefaults(fw, c.ingress)...)
-			}
-			orderRules(c.ingress)
-			orderRules(c.egress)
-		}
 		ix.firewalls[fw.ID] = c
 		for _, a := range fw.AttachedTo {
 			switch {

@@ -3,8 +3,6 @@ package reach
 import (
 	"net/netip"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 var (
@@ -12,15 +10,20 @@ var (
 	open6 = netip.MustParsePrefix("::/0")
 )
 
+// internetAddrs are the addresses of the internet source class.
+var internetAddrs = []string{"0.0.0.0/0", "::/0"}
+
 // sourcesFor lists the source classes evaluated against a destination: the internet;
 // each connected Konnect network's data plane IPs and the rest of its CIDR; each edge
 // load balancer of the destination's network or a network peered with it; the
 // destination's own network and the networks peered with it. An edge load balancer
-// outside the connected estate is evaluated for the internet only.
-func (ix *index) sourcesFor(d *dest) []*src {
-	out := []*src{{class: ClassInternet, prefixes: []netip.Prefix{open4}, kong: -1,
-		out: Source{Class: ClassInternet, Addresses: []string{"0.0.0.0/0", "::/0"}}}}
+// outside the connected estate is evaluated for the internet only. The slice is reused
+// by the next call.
+func (e *evaluator) sourcesFor(d *dest) []*src {
+	ix := e.ix
+	out := append(e.srcs[:0], ix.internet)
 	if d.edgeOnly {
+		e.srcs = out
 		return out
 	}
 	for _, ki := range d.kongs {
@@ -28,29 +31,50 @@ func (ix *index) sourcesFor(d *dest) []*src {
 		if !k.cidr.IsValid() {
 			continue
 		}
-		if len(k.dps) > 0 {
-			out = append(out, &src{class: ClassKongDP, id: k.kn.ID, prefixes: k.dps, kong: ki,
-				out: Source{Class: ClassKongDP, ID: k.kn.ID}})
+		if k.dpSrc != nil {
+			out = append(out, k.dpSrc)
 		}
-		out = append(out, &src{class: ClassKongNetwork, id: k.kn.ID, prefixes: []netip.Prefix{k.cidr}, except: k.dps, kong: ki,
-			out: Source{Class: ClassKongNetwork, ID: k.kn.ID, Addresses: []string{k.cidr.String()}}})
+		out = append(out, k.netSrc)
 	}
-	nets := append([]string{d.network}, ix.custPeers[d.network]...)
-	for _, nid := range nets {
-		for _, lbID := range ix.edgeByNet[nid] {
+	out = append(out, e.customerSources(d.network)...)
+	e.srcs = out
+	return out
+}
+
+// customerSources are the edge load balancers and the networks of network nid and of
+// the networks peered with it, as sources towards a destination in nid, with their
+// routing (local, or over the peering); built once per network.
+func (e *evaluator) customerSources(nid string) []*src {
+	if out, ok := e.netSrcs[nid]; ok {
+		return out
+	}
+	ix := e.ix
+	var out []*src
+	nets := append([]string{nid}, ix.custPeers[nid]...)
+	rt := func(from string) *route {
+		if from == nid {
+			return &route{forward: true, ret: true, evaluated: true}
+		}
+		h := Hop{Kind: "peering", ResourceID: from, Key: from + " <-> " + nid, Action: "active", Assumed: true,
+			Note: "routes between peered customer networks are not checked"}
+		return &route{forward: true, ret: true, fwdHops: []Hop{h}, evaluated: true}
+	}
+	for _, n := range nets {
+		for _, lbID := range ix.edgeByNet[n] {
 			lb := ix.lbs[lbID]
 			out = append(out, &src{class: ClassEdge, id: lbID, prefixes: ix.netRanges[lb.NetworkID], network: lb.NetworkID,
-				groups: ix.lbFirewalls[lbID], kong: -1,
-				out: Source{Class: ClassEdge, ID: lbID, Addresses: prefixStrings(ix.netRanges[lb.NetworkID]), WithinDestinationNetwork: nid == d.network}})
+				groups: ix.lbFirewalls[lbID], kong: -1, rt: rt(lb.NetworkID),
+				out: Source{Class: ClassEdge, ID: lbID, Addresses: ix.netAddrs(lb.NetworkID), WithinDestinationNetwork: n == nid}})
 		}
 	}
-	for _, nid := range nets {
-		if len(ix.netRanges[nid]) == 0 {
+	for _, n := range nets {
+		if len(ix.netRanges[n]) == 0 {
 			continue
 		}
-		out = append(out, &src{class: ClassNetwork, id: nid, prefixes: ix.netRanges[nid], network: nid, kong: -1,
-			out: Source{Class: ClassNetwork, ID: nid, Addresses: prefixStrings(ix.netRanges[nid]), WithinDestinationNetwork: nid == d.network}})
+		out = append(out, &src{class: ClassNetwork, id: n, prefixes: ix.netRanges[n], network: n, kong: -1, rt: rt(n),
+			out: Source{Class: ClassNetwork, ID: n, Addresses: ix.netAddrs(n), WithinDestinationNetwork: n == nid}})
 	}
+	e.netSrcs[nid] = out
 	return out
 }
 
@@ -77,8 +101,11 @@ type route struct {
 // the peering (not computed). Kong: over its peering (state recorded) or through a hub
 // (Kong's table must route the destination subnet to the spoke's attachment); replies by
 // the destination subnet's table to the peering or the hub, and then the spoke's hub
-// table to Kong's attachment.
-func (ix *index) routing(d *dest, s *src) route {
+// table to Kong's attachment. A non-nil memo shares the hops between calls.
+func (ix *index) routing(d *dest, s *src, memo *routeMemo) route {
+	if s.rt != nil {
+		return *s.rt
+	}
 	switch s.class {
 	case ClassInternet:
 		return route{forward: true, evaluated: true}
@@ -107,9 +134,9 @@ func (ix *index) routing(d *dest, s *src) route {
 		var r route
 		switch c.via {
 		case "peering":
-			r = ix.peeringRoute(d, c, target)
+			r = ix.peeringRoute(d, c, target, memo)
 		case "hub":
-			r = ix.hubRoute(d, c, target)
+			r = ix.hubRoute(d, c, target, memo)
 		}
 		if r.forward && r.ret {
 			return r
@@ -121,19 +148,103 @@ func (ix *index) routing(d *dest, s *src) route {
 	return best
 }
 
-func (ix *index) peeringRoute(d *dest, c *conn, target netip.Prefix) route {
-	var h Hop
-	if c.peeringID != "" && ix.peerings[c.peeringID] != nil {
-		h = Hop{Kind: "peering", ResourceID: c.peeringID, Key: c.peeringID, State: c.state}
-	} else {
-		h = Hop{Kind: "attachment", ResourceID: c.attachmentID, Key: c.peeringID, State: c.state,
-			Note: "the peering entity is not in the snapshot; the Konnect attachment's state is used"}
+// hopRef is a route hop to render: entry e of table t, or, without e, t's "no route
+// covers miss" hop.
+type hopRef struct {
+	t    *rtable
+	e    *rentry
+	miss netip.Prefix
+}
+
+func (r hopRef) hop() Hop {
+	if r.e != nil {
+		return r.t.hop(r.e)
 	}
-	h.Action = "active"
-	if !c.active {
-		h.Action = "inactive"
+	return r.t.missingHop(r.miss)
+}
+
+// routeMemo shares the hops of routes between the destinations and sources of one
+// Build: every route entry (or pair of entries) a route goes through is rendered once.
+// A nil memo renders every time (Trace, which must not write to the model).
+type routeMemo struct {
+	entries map[[2]hopRef][]Hop
+	conns   map[*conn][]Hop
+	assumed map[assumedKey][]Hop
+}
+
+// hops are the hops of a and, when b.t is set, b.
+func (m *routeMemo) hops(a, b hopRef) []Hop {
+	k := [2]hopRef{a, b}
+	if m != nil {
+		if hs, ok := m.entries[k]; ok {
+			return hs
+		}
 	}
-	r := route{evaluated: true, forward: c.active, fwdHops: []Hop{h}}
+	n := 1
+	if b.t != nil {
+		n = 2
+	}
+	hs := append(make([]Hop, 0, n), a.hop())
+	if b.t != nil {
+		hs = append(hs, b.hop())
+	}
+	if m != nil {
+		m.entries[k] = hs
+	}
+	return hs
+}
+
+// assumedKey names an assumed peering system route: where, to what, over which peering.
+type assumedKey struct {
+	at      string
+	target  netip.Prefix
+	peering string
+}
+
+// assumedRoute is the hop of a peering system route the snapshot does not hold.
+func (m *routeMemo) assumedRoute(k assumedKey) []Hop {
+	if m != nil {
+		if hs, ok := m.assumed[k]; ok {
+			return hs
+		}
+	}
+	hs := []Hop{{Kind: "route", ResourceID: k.at, Key: k.target.String(), Action: "forward",
+		Target: k.peering, Assumed: true, Note: "peering system route (not in the snapshot)"}}
+	if m != nil {
+		m.assumed[k] = hs
+	}
+	return hs
+}
+
+// conn is the hop of a connection, made by mk.
+func (m *routeMemo) conn(c *conn, mk func() Hop) []Hop {
+	if m != nil {
+		if hs, ok := m.conns[c]; ok {
+			return hs
+		}
+	}
+	hs := []Hop{mk()}
+	if m != nil {
+		m.conns[c] = hs
+	}
+	return hs
+}
+
+func (ix *index) peeringRoute(d *dest, c *conn, target netip.Prefix, memo *routeMemo) route {
+	r := route{evaluated: true, forward: c.active, fwdHops: memo.conn(c, func() Hop {
+		var h Hop
+		if c.peeringID != "" && ix.peerings[c.peeringID] != nil {
+			h = Hop{Kind: "peering", ResourceID: c.peeringID, Key: c.peeringID, State: c.state}
+		} else {
+			h = Hop{Kind: "attachment", ResourceID: c.attachmentID, Key: c.peeringID, State: c.state,
+				Note: "the peering entity is not in the snapshot; the Konnect attachment's state is used"}
+		}
+		h.Action = "active"
+		if !c.active {
+			h.Action = "inactive"
+		}
+		return h
+	})}
 	// Replies: the destination subnet's table must send Kong's address to this peering
 	// (AWS peering routes are explicit; docs.aws.amazon.com/vpc/latest/peering/
 	// vpc-peering-routing.html). Azure and GCP add peering routes as system routes
@@ -149,19 +260,17 @@ func (ix *index) peeringRoute(d *dest, c *conn, target netip.Prefix) route {
 	switch {
 	case e == nil && prov != "aws":
 		r.ret = c.active
-		r.retHops = []Hop{{Kind: "route", ResourceID: tableOr(t, d.out.SubnetID), Key: target.String(), Action: "forward",
-			Target: c.peeringID, Assumed: true, Note: "peering system route (not in the snapshot)"}}
+		r.retHops = memo.assumedRoute(assumedKey{at: tableOr(t, d.out.SubnetID), target: target, peering: c.peeringID})
 	case e == nil:
-		r.retHops = []Hop{missingOr(t, d, target)}
+		r.retHops = missingOr(t, d, target, memo)
 	default:
-		h := t.hop(e)
-		r.retHops = []Hop{h}
+		r.retHops = memo.hops(hopRef{t: t, e: e}, hopRef{})
 		r.ret = c.active && !e.drop && (e.targetKind == "peering" && (slices.Contains(e.targetIDs, c.peeringID) || c.peeringID == ""))
 	}
 	return r
 }
 
-func (ix *index) hubRoute(d *dest, c *conn, target netip.Prefix) route {
+func (ix *index) hubRoute(d *dest, c *conn, target netip.Prefix, memo *routeMemo) route {
 	r := route{evaluated: true}
 	k := ix.kong[c.kong]
 	// Forward: Kong's hub route table, longest prefix match on the destination subnet.
@@ -170,12 +279,9 @@ func (ix *index) hubRoute(d *dest, c *conn, target netip.Prefix) route {
 		if kt == nil {
 			kt = k.tables[0]
 		}
-		if e := kt.lookup(d.prefixes[0]); e != nil {
-			r.fwdHops = []Hop{kt.hop(e)}
-			r.forward = !e.drop && slices.Contains(e.targetIDs, c.attachmentID)
-		} else {
-			r.fwdHops = []Hop{kt.missingHop(d.prefixes[0])}
-		}
+		e := kt.lookup(d.prefixes[0])
+		r.fwdHops = memo.hops(hopRef{t: kt, e: e, miss: d.prefixes[0]}, hopRef{})
+		r.forward = e != nil && !e.drop && slices.Contains(e.targetIDs, c.attachmentID)
 	}
 	// Return: the subnet's table sends Kong's address to the hub, and the spoke's
 	// associated hub table sends it to Kong's attachment.
@@ -185,26 +291,23 @@ func (ix *index) hubRoute(d *dest, c *conn, target netip.Prefix) route {
 		e = t.lookup(target)
 	}
 	if e == nil {
-		r.retHops = []Hop{missingOr(t, d, target)}
+		r.retHops = missingOr(t, d, target, memo)
 		return r
 	}
-	r.retHops = []Hop{t.hop(e)}
+	first := hopRef{t: t, e: e}
 	if e.drop || e.targetKind != "hub" || (len(e.targetIDs) > 0 && !slices.Contains(e.targetIDs, c.hubID)) {
+		r.retHops = memo.hops(first, hopRef{})
 		return r
 	}
 	st := ix.hubTables[ix.assocTable[c.attachmentID]]
 	if st == nil {
-		r.retHops = append(r.retHops, Hop{Kind: "attachment", ResourceID: c.attachmentID, Key: "associated_route_table_id", Action: "missing",
-			Note: "the spoke attachment has no associated hub route table"})
+		r.retHops = []Hop{t.hop(e), {Kind: "attachment", ResourceID: c.attachmentID, Key: "associated_route_table_id", Action: "missing",
+			Note: "the spoke attachment has no associated hub route table"}}
 		return r
 	}
 	he := st.lookup(target)
-	if he == nil {
-		r.retHops = append(r.retHops, st.missingHop(target))
-		return r
-	}
-	r.retHops = append(r.retHops, st.hop(he))
-	r.ret = !he.drop && slices.Contains(he.targetIDs, c.kongAtt)
+	r.retHops = memo.hops(first, hopRef{t: st, e: he, miss: target})
+	r.ret = he != nil && !he.drop && slices.Contains(he.targetIDs, c.kongAtt)
 	return r
 }
 
@@ -215,15 +318,17 @@ func tableOr(t *rtable, fallback string) string {
 	return fallback
 }
 
-func missingOr(t *rtable, d *dest, target netip.Prefix) Hop {
+// missingOr is the hop of no route for target: in table t, or, without a table, at the
+// destination's subnet (or network).
+func missingOr(t *rtable, d *dest, target netip.Prefix, memo *routeMemo) []Hop {
 	if t != nil {
-		return t.missingHop(target)
+		return memo.hops(hopRef{t: t, miss: target}, hopRef{})
 	}
 	id := d.out.SubnetID
 	if id == "" {
 		id = d.network
 	}
-	return Hop{Kind: "route", ResourceID: id, Key: target.String(), Action: "missing", Note: "no route table for the subnet in the snapshot"}
+	return []Hop{{Kind: "route", ResourceID: id, Key: target.String(), Action: "missing", Note: "no route table for the subnet in the snapshot"}}
 }
 
 func (ix *index) provider(nid string) string {
@@ -233,99 +338,123 @@ func (ix *index) provider(nid string) string {
 	return ""
 }
 
-// protocols are the protocols evaluated at a destination: tcp, udp, icmp, every other
-// protocol a rule in front of it names, and "other" for the rest.
+// defaultProtocols are the protocols evaluated where no rule names another.
+var defaultProtocols = []string{"icmp", "tcp", "udp", "other"}
+
+// protocols are the protocols evaluated at a destination, sorted: tcp, udp, icmp, every
+// other protocol a rule in front of it names, and "other" for the rest. The slice may
+// be shared: do not modify it.
 func protocols(d *dest) []string {
-	ps := []string{"tcp", "udp", "icmp"}
+	var ps []string
 	for _, l := range d.layers {
-		for _, r := range l.rules {
-			if r.proto != "all" && !slices.Contains(ps, r.proto) {
-				ps = append(ps, r.proto)
+		for _, p := range l.protocols() {
+			if !slices.Contains(ps, p) {
+				ps = append(ps, p)
 			}
 		}
 	}
+	if len(ps) == 0 {
+		return defaultProtocols
+	}
+	ps = append(ps, "tcp", "udp", "icmp")
 	slices.Sort(ps)
 	return append(ps, "other")
 }
 
-// chain evaluates a packet through every layer in order; it stops at the first layer
-// that drops it.
-func (ix *index) chain(d *dest, s *src, proto string, port int, buf []Hop) (bool, []Hop, string) {
-	hops := buf[:0]
+// chain evaluates one packet through every layer in order; it stops at the first layer
+// that drops it. It returns the hops met and the reference the source was admitted by.
+func (ix *index) chain(d *dest, s *src, proto string, port int) (bool, []Hop, string) {
+	e := &evaluator{ix: ix}
+	e.source(d, s)
+	e.protocol(proto)
+	ok, n := e.decide(port)
 	ref := ""
-	for _, l := range d.layers {
-		ok, h, r := ix.eval(l, s, proto, port, d, ix.opts.EphemeralPorts)
-		hops = append(hops, h)
-		if !ok {
-			return false, hops, ""
-		}
-		if r != "" {
-			ref = r
-		}
+	if ok {
+		ref = e.refOf(e.pick)
 	}
-	return true, hops, ref
+	return ok, e.hopsOf(nil, e.pick, n), ref
+}
+
+// admittedFlow is a protocol's admitted ports through one path.
+type admittedFlow struct {
+	proto string
+	ports []PortRange
+	hops  []Hop // the filter hops, shared by the destination's flows through them
+	ref   string
+	pick  int // offset of the path's picks in evaluator.picks
 }
 
 // evaluate lists what the layers admit from s: per protocol, each segment of the port
 // space split at every rule boundary (ports of a segment meet the same rules) is decided
 // by one representative port; admitted segments through the same path and reference are
 // merged into port ranges, and everything collapses to protocol "all" when every
-// protocol is admitted on every port through one path.
-func (ix *index) evaluate(d *dest, s *src) []admittedFlow {
-	var out []admittedFlow
-	buf := make([]Hop, 0, len(d.layers))
-	add := func(proto string, from int, seg *PortRange, hops []Hop, ref string) {
-		for i := len(out) - 1; i >= 0 && out[i].proto == proto; i-- {
-			if out[i].ref == ref && hopsEqual(out[i].hops, hops) {
+// protocol is admitted on every port through one path. The result is reused by the next
+// call.
+func (e *evaluator) evaluate(d *dest, s *src, protos []string) []admittedFlow {
+	e.out, e.picks = e.out[:0], e.picks[:0]
+	n := len(d.layers)
+	// add records an admitted segment (nil for protocols without ports), merged into the
+	// flow of the same protocol through the same path when there is one.
+	add := func(first int, proto string, seg *PortRange) {
+		ref := e.refOf(e.pick)
+		for i := len(e.out) - 1; i >= first; i-- {
+			f := &e.out[i]
+			if f.ref == ref && e.samePath(e.picks[f.pick:f.pick+n], e.pick) {
 				if seg != nil {
-					out[i].ports = appendRange(out[i].ports, *seg)
+					f.ports = appendRange(f.ports, *seg)
 				}
 				return
 			}
 		}
-		f := admittedFlow{proto: proto, hops: slices.Clone(hops), ref: ref}
+		f := admittedFlow{proto: proto, ref: ref, pick: len(e.picks)}
+		e.picks = append(e.picks, e.pick...)
 		if seg != nil {
 			f.ports = []PortRange{*seg}
 		}
-		out = append(out, f)
+		e.out = append(e.out, f)
 	}
-	var rules []*crule
-	for _, l := range d.layers {
-		rules = append(rules, l.rules...)
-	}
-	protos := protocols(d)
 	complete := 0
+	e.source(d, s)
 	for _, proto := range protos {
+		e.protocol(proto)
+		first := len(e.out)
 		if !hasPorts(proto) {
-			if ok, hops, ref := ix.chain(d, s, proto, 0, buf); ok {
-				add(proto, 0, nil, hops, ref)
+			if ok, _ := e.decide(0); ok {
+				add(first, proto, nil)
 				complete++
 			}
-			continue
-		}
-		all := true
-		for _, seg := range segments(PortRange{From: 0, To: 65535}, rules, proto) {
-			if ok, hops, ref := ix.chain(d, s, proto, seg.From, buf); ok {
-				add(proto, seg.From, &seg, hops, ref)
-			} else {
-				all = false
+		} else {
+			all := true
+			for _, seg := range e.segments() {
+				if ok, _ := e.decide(seg.From); ok {
+					add(first, proto, &seg)
+				} else {
+					all = false
+				}
+			}
+			if all {
+				complete++
 			}
 		}
-		if all {
-			complete++
+		// The views are this protocol's: render the paths now.
+		for i := first; i < len(e.out); i++ {
+			f := &e.out[i]
+			e.hops = e.hopsOf(e.hops[:0], e.picks[f.pick:f.pick+n], n)
+			f.hops = e.internPath(e.hops)
 		}
 	}
-	if complete == len(protos) && len(out) == len(protos) {
-		for _, f := range out[1:] {
-			if f.ref != out[0].ref || !hopsEqual(f.hops, out[0].hops) {
-				return out
+	if complete == len(protos) && len(e.out) == len(protos) {
+		for _, f := range e.out[1:] {
+			if f.ref != e.out[0].ref || !hopsEqual(f.hops, e.out[0].hops) {
+				return e.out
 			}
 		}
-		return []admittedFlow{{proto: "all", ports: []PortRange{{From: 0, To: 65535}}, hops: out[0].hops, ref: out[0].ref}}
+		e.out = append(e.out[:0], admittedFlow{proto: "all", ports: []PortRange{{From: 0, To: 65535}}, hops: e.out[0].hops, ref: e.out[0].ref})
 	}
-	return out
+	return e.out
 }
 
+// hopsEqual reports whether two paths name the same entries with the same actions.
 func hopsEqual(a, b []Hop) bool {
 	if len(a) != len(b) {
 		return false
@@ -338,107 +467,155 @@ func hopsEqual(a, b []Hop) bool {
 	return true
 }
 
-// flowsTo computes the admitted flows to one destination.
-func (ix *index) flowsTo(d *dest) []Flow {
-	var out []Flow
+// hopsSame reports whether two paths are equal in every field.
+func hopsSame(a, b []Hop) bool {
+	return slices.EqualFunc(a, b, func(x, y Hop) bool {
+		return x.Kind == y.Kind && x.ResourceID == y.ResourceID && x.ResourceKind == y.ResourceKind && x.Key == y.Key &&
+			x.Action == y.Action && x.Direction == y.Direction && x.Target == y.Target && x.State == y.State &&
+			x.ReplyKey == y.ReplyKey && slices.Equal(x.ReplyPorts, y.ReplyPorts) && x.Implicit == y.Implicit &&
+			x.Assumed == y.Assumed && x.Note == y.Note
+	})
+}
+
+// internPath returns the destination's copy of a filter path equal to hs, making one
+// when there is none; the distinct filter paths of a destination are few (bounded by
+// its rules).
+func (e *evaluator) internPath(hs []Hop) []Hop {
+	for _, p := range e.paths {
+		if hopsSame(p, hs) {
+			return p
+		}
+	}
+	p := slices.Clone(hs)
+	e.paths = append(e.paths, p)
+	return p
+}
+
+// internRoute returns the destination's copy of a route's hops equal to hs.
+func (e *evaluator) internRoute(hs []Hop) []Hop {
+	if len(hs) == 0 {
+		return hs
+	}
+	for _, p := range e.routes {
+		if hopsSame(p, hs) {
+			return p
+		}
+	}
+	e.routes = append(e.routes, hs)
+	return hs
+}
+
+// pathKey identifies a flow's path: its routing hops and its filter hops, both shared.
+type pathKey struct {
+	route, filter *Hop
+	nr, nf        int
+}
+
+// path is the flow's path, routing then filters, shared by every flow of the
+// destination through the same hops.
+func (e *evaluator) path(route, filter []Hop) []Hop {
+	if len(route) == 0 {
+		return filter
+	}
+	k := pathKey{route: &route[0], nr: len(route), nf: len(filter)}
+	if len(filter) > 0 {
+		k.filter = &filter[0]
+	}
+	if p, ok := e.full[k]; ok {
+		return p
+	}
+	p := append(append(make([]Hop, 0, len(route)+len(filter)), route...), filter...)
+	e.full[k] = p
+	return p
+}
+
+// dpGroup is the data plane IPs admitted through one path on one protocol.
+type dpGroup struct {
+	a   admittedFlow
+	rt  route
+	ips []string
+}
+
+// flowsTo appends the admitted flows to one destination.
+func (e *evaluator) flowsTo(d *dest, dst []Flow) []Flow {
+	ix := e.ix
+	e.paths, e.routes = e.paths[:0], e.routes[:0]
+	clear(e.full)
 	var ihop *Hop
 	if d.subnet != nil {
 		ihop = ix.internetRoute(d.subnet)
 	}
-	for _, s := range ix.sourcesFor(d) {
+	protos := protocols(d)
+	for _, s := range e.sourcesFor(d) {
 		if s.class == ClassKongDP {
-			// One evaluation per data plane IP: a rule admits the class if it admits any
-			// of them, and the flow records which.
-			type group struct {
-				a   admittedFlow
-				ips []string
-				rt  route
-			}
-			var groups []*group
-			byKey := map[string]*group{}
-			for _, ip := range s.prefixes {
-				one := &src{class: s.class, id: s.id, prefixes: []netip.Prefix{ip}, exact: true, kong: s.kong, out: s.out}
-				rt := ix.routing(d, one)
-				if !rt.forward && !rt.ret {
-					continue
-				}
-				for _, a := range ix.evaluate(d, one) {
-					k := a.proto + "|" + portsKey(a) + "|" + hopsKey(a.hops) + "|" + hopsKey(rt.fwdHops) + "|" + hopsKey(rt.retHops)
-					g := byKey[k]
-					if g == nil {
-						g = &group{a: a, rt: rt}
-						byKey[k] = g
-						groups = append(groups, g)
-					}
-					g.ips = append(g.ips, ip.Addr().String())
-				}
-			}
-			for _, g := range groups {
-				f := ix.flow(d, s.out, g.a, g.rt, ihop)
-				f.Source.Addresses = g.ips
-				out = append(out, f)
-			}
+			dst = e.dpFlows(d, s, protos, ihop, dst)
 			continue
 		}
-		rt := ix.routing(d, s)
+		rt := ix.routing(d, s, &e.memo)
 		if !rt.forward && !rt.ret {
 			continue
 		}
-		for _, a := range ix.evaluate(d, s) {
-			out = append(out, ix.flow(d, s.out, a, rt, ihop))
+		if s.rt == nil { // a customer source's route is already shared
+			rt.fwdHops, rt.retHops = e.internRoute(rt.fwdHops), e.internRoute(rt.retHops)
+		}
+		for _, a := range e.evaluate(d, s, protos) {
+			dst = append(dst, e.flow(d, s.out, a, rt, ihop))
 		}
 	}
-	return out
+	return dst
 }
 
-func (ix *index) flow(d *dest, so Source, a admittedFlow, rt route, ihop *Hop) Flow {
-	f := Flow{Source: so, Destination: d.out, Protocol: a.proto, Ports: a.ports,
+// dpFlows evaluates each data plane IP of a Konnect network on its own (a rule admits
+// the class if it admits any of them) and appends one flow per protocol and path, with
+// the IPs admitted through it.
+func (e *evaluator) dpFlows(d *dest, s *src, protos []string, ihop *Hop, dst []Flow) []Flow {
+	k := e.ix.kong[s.kong]
+	groups := e.groups[:0]
+	for i, one := range k.dpOne {
+		rt := e.ix.routing(d, one, &e.memo)
+		if !rt.forward && !rt.ret {
+			continue
+		}
+		rt.fwdHops, rt.retHops = e.internRoute(rt.fwdHops), e.internRoute(rt.retHops)
+		for _, a := range e.evaluate(d, one, protos) {
+			j := slices.IndexFunc(groups, func(g dpGroup) bool { return g.sameAs(a, rt) })
+			if j < 0 {
+				a.pick = 0
+				groups = append(groups, dpGroup{a: a, rt: rt})
+				j = len(groups) - 1
+			}
+			groups[j].ips = append(groups[j].ips, k.dpStrs[i])
+		}
+	}
+	for _, g := range groups {
+		f := e.flow(d, s.out, g.a, g.rt, ihop)
+		f.Source.Addresses = g.ips
+		dst = append(dst, f)
+	}
+	clear(groups)
+	e.groups = groups[:0]
+	return dst
+}
+
+// sameAs reports whether a and rt take the group's path: the same protocol, ports,
+// reference and (shared) hops, routed the same way.
+func (g *dpGroup) sameAs(a admittedFlow, rt route) bool {
+	return g.a.proto == a.proto && g.a.ref == a.ref && slices.Equal(g.a.ports, a.ports) && sameSlice(g.a.hops, a.hops) &&
+		g.rt.forward == rt.forward && g.rt.ret == rt.ret && sameSlice(g.rt.fwdHops, rt.fwdHops) && sameSlice(g.rt.retHops, rt.retHops)
+}
+
+// sameSlice reports whether a and b are the same shared slice.
+func sameSlice(a, b []Hop) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+func (e *evaluator) flow(d *dest, so Source, a admittedFlow, rt route, ihop *Hop) Flow {
+	f := Flow{Source: so, Destination: d.out.Key, Protocol: a.proto, Ports: a.ports, Hops: e.path(rt.fwdHops, a.hops),
 		ForwardRouted: rt.forward, ReturnRouted: rt.ret, ReturnHops: rt.retHops,
 		InternetRoute: ihop != nil, InternetRouteHop: ihop}
 	f.Source.GroupRef = a.ref
-	f.Hops = append(append(make([]Hop, 0, len(rt.fwdHops)+len(a.hops)), rt.fwdHops...), a.hops...)
 	if so.Class == ClassInternet {
 		f.ReturnRouted = true // stateful filters and the internet: replies are not modelled
 	}
 	return f
-}
-
-// admittedFlow is a protocol's admitted ports through one path.
-type admittedFlow struct {
-	proto string
-	ports []PortRange
-	hops  []Hop
-	ref   string
-}
-
-func portsKey(a admittedFlow) string {
-	var b strings.Builder
-	for _, p := range a.ports {
-		b.WriteString(strconv.Itoa(p.From))
-		b.WriteByte('-')
-		b.WriteString(strconv.Itoa(p.To))
-		b.WriteByte(',')
-	}
-	return b.String()
-}
-
-// hopsKey identifies a path: the resource, entry and action of each hop.
-func hopsKey(hs []Hop) string {
-	var b strings.Builder
-	n := 0
-	for _, h := range hs {
-		n += len(h.ResourceID) + len(h.Key) + len(h.Action) + len(h.ReplyKey) + 4
-	}
-	b.Grow(n)
-	for _, h := range hs {
-		b.WriteString(h.ResourceID)
-		b.WriteByte('#')
-		b.WriteString(h.Key)
-		b.WriteByte('#')
-		b.WriteString(h.Action)
-		b.WriteByte('#')
-		b.WriteString(h.ReplyKey)
-		b.WriteByte(';')
-	}
-	return b.String()
 }

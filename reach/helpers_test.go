@@ -106,12 +106,18 @@ type view struct {
 	Return   bool
 }
 
-func views(fs []Flow) []view {
+// views renders flows of m; a flow whose destination key is not among m's destinations
+// renders with Dest "missing <key>".
+func views(m *Model, fs []Flow) []view {
 	var out []view
 	for _, f := range fs {
-		v := view{Dest: f.Destination.ID, Class: f.Source.Class, Addrs: f.Source.Addresses, Within: f.Source.WithinDestinationNetwork,
+		d, ok := m.Destinations()[f.Destination]
+		if !ok {
+			d.ID = "missing " + f.Destination
+		}
+		v := view{Dest: d.ID, Class: f.Source.Class, Addrs: f.Source.Addresses, Within: f.Source.WithinDestinationNetwork,
 			GroupRef: f.Source.GroupRef, Proto: f.Protocol, Ports: f.Ports, Forward: f.ForwardRouted, Return: f.ReturnRouted}
-		for i, id := range f.Destination.FirewallIDs {
+		for i, id := range d.FirewallIDs {
 			if i > 0 {
 				v.FWs += ","
 			}

@@ -21,9 +21,10 @@ type index struct {
 	prefixLists  map[string][]netip.Prefix
 	openPLs      map[string]bool
 
-	tables    map[string]*rtable
-	listTable map[string]string // subnet -> a table listing it
-	mainTable map[string]string // network -> its main table
+	rawTables map[string]*snapshot.RouteTable
+	tables    map[string]*rtable // compiled: the tables of the destinations' subnets
+	listTable map[string]string  // subnet -> a table listing it
+	mainTable map[string]string  // network -> its main table
 
 	hubAtts      map[string]*snapshot.HubAttachment
 	hubTables    map[string]*rtable
@@ -46,6 +47,9 @@ type index struct {
 	subnetNACLs  map[string][]string
 	subnetNSGs   map[string][]string
 	nicNSGsByNet map[string][]string
+
+	internet *src                // the internet source class
+	addrs    map[string][]string // network -> its ranges as text, built on first use
 }
 
 // kongNet is a Konnect network: its CIDR, its data plane IPs, its hub attachments and
@@ -56,6 +60,13 @@ type kongNet struct {
 	dps     []netip.Prefix
 	hubAtts map[string]bool
 	tables  []*rtable
+
+	// The source classes of the network: its data plane IPs (nil without any), each
+	// DP IP on its own (an exact source) and as text, and the rest of its CIDR.
+	dpSrc  *src
+	dpOne  []*src
+	dpStrs []string
+	netSrc *src
 }
 
 // conn is how a customer network is connected to a Konnect network: over a peering
@@ -74,16 +85,20 @@ type conn struct {
 
 func newIndex(s *snapshot.Snapshot, opts Options) *index {
 	ix := &index{snap: s, opts: opts,
-		networks: map[string]*snapshot.Network{}, subnets: map[string]*snapshot.Subnet{},
-		subnetsByNet: map[string][]*snapshot.Subnet{}, netRanges: map[string][]netip.Prefix{},
+		networks: make(map[string]*snapshot.Network, len(s.Networks)), subnets: make(map[string]*snapshot.Subnet, len(s.Subnets)),
+		subnetsByNet: make(map[string][]*snapshot.Subnet, len(s.Networks)), netRanges: make(map[string][]netip.Prefix, len(s.Networks)),
 		prefixLists: map[string][]netip.Prefix{}, openPLs: map[string]bool{},
-		tables: map[string]*rtable{}, listTable: map[string]string{}, mainTable: map[string]string{},
+		rawTables: make(map[string]*snapshot.RouteTable, len(s.RouteTables)), tables: map[string]*rtable{},
+		listTable: make(map[string]string, len(s.Subnets)), mainTable: make(map[string]string, len(s.Networks)),
 		hubAtts: map[string]*snapshot.HubAttachment{}, hubTables: map[string]*rtable{}, assocTable: map[string]string{},
-		peerings: map[string]*snapshot.Peering{}, firewalls: map[string]*cfw{}, fwByNet: map[string][]*cfw{},
+		peerings: map[string]*snapshot.Peering{}, firewalls: make(map[string]*cfw, len(s.Firewalls)), fwByNet: make(map[string][]*cfw, len(s.Networks)),
 		lbs: map[string]*snapshot.LoadBalancer{}, edge: map[string]bool{}, lbFirewalls: map[string][]string{},
 		rgws: map[string]*snapshot.ResourceGateway{}, lbsByNet: map[string][]string{}, rgwsByNet: map[string][]string{}, edgeByNet: map[string][]string{}, rgwKong: map[string][]int{}, rgwAttach: map[string]string{},
 		conns: map[string][]*conn{}, custPeers: map[string][]string{},
 		subnetNACLs: map[string][]string{}, subnetNSGs: map[string][]string{}, nicNSGsByNet: map[string][]string{},
+		addrs: map[string][]string{},
+		internet: &src{class: ClassInternet, prefixes: []netip.Prefix{open4}, kong: -1,
+			out: Source{Class: ClassInternet, Addresses: internetAddrs}},
 	}
 	for i := range s.PrefixLists {
 		pl := &s.PrefixLists[i]
@@ -109,7 +124,7 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 	}
 	for i := range s.RouteTables {
 		rt := &s.RouteTables[i]
-		ix.tables[rt.ID] = ix.vpcTable(rt)
+		ix.rawTables[rt.ID] = rt
 		for _, sid := range rt.SubnetIDs {
 			if cur, ok := ix.listTable[sid]; !ok || rt.ID < cur {
 				ix.listTable[sid] = rt.ID
@@ -276,6 +291,19 @@ func (ix *index) indexKong() {
 		k := &kongNet{kn: kn, hubAtts: map[string]bool{}}
 		k.cidr, _ = parsePrefix(kn.CIDR)
 		k.dps = parsePrefixes(kn.DataPlaneIPs)
+		ki := len(ix.kong)
+		if len(k.dps) > 0 {
+			k.dpSrc = &src{class: ClassKongDP, id: kn.ID, prefixes: k.dps, kong: ki, out: Source{Class: ClassKongDP, ID: kn.ID}}
+		}
+		for _, ip := range k.dps {
+			k.dpOne = append(k.dpOne, &src{class: ClassKongDP, id: kn.ID, prefixes: []netip.Prefix{ip}, exact: true, kong: ki,
+				out: Source{Class: ClassKongDP, ID: kn.ID}})
+			k.dpStrs = append(k.dpStrs, ip.Addr().String())
+		}
+		if k.cidr.IsValid() {
+			k.netSrc = &src{class: ClassKongNetwork, id: kn.ID, prefixes: []netip.Prefix{k.cidr}, except: k.dps, kong: ki,
+				out: Source{Class: ClassKongNetwork, ID: kn.ID, Addresses: []string{k.cidr.String()}}}
+		}
 		ix.kong = append(ix.kong, k)
 		if kn.ProviderNetworkID != "" {
 			kongProvNet[kn.ProviderNetworkID] = i
@@ -458,6 +486,16 @@ func (ix *index) indexKong() {
 	for i := range s.ResourceGateways {
 		ix.rgws[s.ResourceGateways[i].ID] = &s.ResourceGateways[i]
 	}
+}
+
+// netAddrs are a network's ranges as text (the Addresses of its sources), shared.
+func (ix *index) netAddrs(nid string) []string {
+	a, ok := ix.addrs[nid]
+	if !ok {
+		a = prefixStrings(ix.netRanges[nid])
+		ix.addrs[nid] = a
+	}
+	return a
 }
 
 // azureSubscription is the subscription of an Azure resource id, lower case.

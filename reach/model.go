@@ -4,12 +4,28 @@
 // protocols and ports, and through which hops. Rules decide on admitted flows, not on
 // single firewall entries (docs: DESIGN.md, "Verdicts are about traffic, not entries").
 //
-// Build computes the model once per check from a snapshot it does not modify; Flows lists
-// the admitted flows (exposed to Rego as input.reach.flows) and Trace answers one
-// "path" question hop by hop. The model imports only the snapshot package.
+// Build computes the model once per check from a snapshot it does not modify.
+// Destinations lists every gateway-facing destination once, keyed by Destination.Key
+// (exposed to Rego as input.reach.destinations); Flows lists the admitted flows, each
+// naming its destination by that key (input.reach.flows); Trace answers one "path"
+// question hop by hop. The model imports only the snapshot package.
+//
+// A custom rule joins the two on the key, e.g. "no path from the internet to tcp 22":
+//
+//	deny contains f if {
+//		some flow in input.reach.flows
+//		flow.source.class == "internet"
+//		flow.protocol in {"tcp", "all"}
+//		some r in flow.ports
+//		r.from <= 22
+//		r.to >= 22
+//		dst := input.reach.destinations[flow.destination]
+//		f := {"resource": dst.id, "msg": sprintf("%s admits tcp 22 from the internet", [dst.id])}
+//	}
 package reach
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,8 +90,15 @@ type Source struct {
 	GroupRef string `json:"group_ref,omitempty"`
 }
 
-// Destination is what admitted traffic lands on, with the firewalls in front of it.
+// Destination is what admitted traffic lands on, with the firewalls in front of it. The
+// model lists each destination once (Model.Destinations); flows refer to it by Key.
 type Destination struct {
+	// Key identifies the destination among all of the model's: its id; then "@" and the
+	// subnet id when the subnet is not the id itself (a load balancer or resource gateway
+	// in one of its subnets); then "#" and the firewall ids, comma-separated; then "~"
+	// and the GCP target. It is the same for the same snapshot on every run. Treat it as
+	// opaque: read the fields below rather than parsing it.
+	Key string `json:"key"`
 	// Kind is interfaces (the members of a set of security groups, or the NICs/instances
 	// behind an NSG or GCP firewall), load-balancer or resource-gateway.
 	Kind string `json:"kind"`
@@ -139,17 +162,23 @@ type Hop struct {
 
 // Flow is traffic the model admits: from a source class, to a destination, on one
 // protocol and its merged port ranges, through the hops in order (routing, then the
-// filters from the outermost in).
+// filters from the outermost in). The flows of one source class to one destination on
+// one protocol are one flow per distinct path: ports admitted through the same hops are
+// merged into ranges, and for kong-dp the data plane IPs admitted through the same hops
+// are listed together in Source.Addresses.
 type Flow struct {
-	Source      Source      `json:"source"`
-	Destination Destination `json:"destination"`
+	Source Source `json:"source"`
+	// Destination is the Key of the destination (Model.Destinations).
+	Destination string `json:"destination"`
 	// Protocol is tcp, udp, icmp, icmpv6, an IANA number, other (every protocol not named
 	// by a rule in front of the destination) or all (every protocol, every port, through
 	// the same hops).
 	Protocol string `json:"protocol"`
 	// Ports are the admitted destination ports; empty for protocols without ports.
 	Ports []PortRange `json:"ports,omitempty"`
-	Hops  []Hop       `json:"hops"`
+	// Hops are shared between the flows of one destination that take the same path:
+	// read them, do not modify them.
+	Hops []Hop `json:"hops"`
 	// ForwardRouted is whether the source's traffic is routed to the destination (Kong
 	// sources: over a peering or a hub route table; always true for internet, whose
 	// routing is evidence only, and for sources in the destination's network).
@@ -164,26 +193,53 @@ type Flow struct {
 	InternetRouteHop *Hop `json:"internet_route_hop,omitempty"`
 }
 
+// flowChunk is how many flows Build gathers in one allocation before it joins them.
+const flowChunk = 4096
+
 // Model is the reachability model of one snapshot.
 type Model struct {
 	opts  Options
 	ix    *index
-	dests []*dest
+	dests []*dest // as destinations lists them (by network); Trace tries candidates in this order
+	byKey map[string]Destination
 	flows []Flow
 }
 
 // Build computes the model of snap. It reads snap and never modifies it. The model is
-// read-only afterwards: Flows and Trace are safe for concurrent use.
+// read-only afterwards: Flows, Destinations and Trace are safe for concurrent use.
 func Build(snap *snapshot.Snapshot, opts Options) *Model {
 	if opts.EphemeralPorts == (PortRange{}) {
 		opts.EphemeralPorts = PortRange{From: 1024, To: 65535}
 	}
 	m := &Model{opts: opts, ix: newIndex(snap, opts)}
 	m.dests = m.ix.destinations()
+	m.ix.compileTables(m.dests)
+	m.byKey = make(map[string]Destination, len(m.dests))
 	for _, d := range m.dests {
-		m.flows = append(m.flows, m.ix.flowsTo(d)...)
+		d.out.Key = uniqueKey(destKey(&d.out), m.byKey)
+		m.byKey[d.out.Key] = d.out
 	}
-	sortFlows(m.flows)
+	// Evaluate in key order into chunks (no slice grows by copying), then join them.
+	order := make([]int, len(m.dests))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(m.dests[a].out.Key, m.dests[b].out.Key) })
+	e := newEvaluator(m.ix)
+	var chunks [][]Flow
+	var cur []Flow
+	for _, i := range order {
+		if cap(cur)-len(cur) < flowChunk/16 {
+			if len(cur) > 0 {
+				chunks = append(chunks, cur)
+			}
+			cur = make([]Flow, 0, flowChunk)
+		}
+		start := len(cur)
+		cur = e.flowsTo(m.dests[i], cur)
+		slices.SortStableFunc(cur[start:], compareFlows)
+	}
+	m.flows = slices.Concat(append(chunks, cur)...)
 	// Build every layer's implicit deny hop now, so that Trace only reads the model and
 	// concurrent Trace calls are safe.
 	for _, d := range m.dests {
@@ -197,51 +253,83 @@ func Build(snap *snapshot.Snapshot, opts Options) *Model {
 }
 
 // Flows returns the admitted flows to gateway-facing destinations, sorted by
-// destination, source, protocol and ports. The slice is the model's: do not modify it.
+// destination key, then source (class, id, addresses), protocol, ports and hops. Each
+// flow names its destination by key (see Destinations). The slice and everything it
+// refers to are the model's: do not modify them.
 func (m *Model) Flows() []Flow { return m.flows }
+
+// Destinations returns every gateway-facing destination by Key: those that flows reach
+// and those that nothing reaches (a rule may list destinations no flow admits, and the
+// engine exposes the map as input.reach.destinations). The map is the model's: do not
+// modify it.
+func (m *Model) Destinations() map[string]Destination { return m.byKey }
 
 // Options returns the options the model was built with (defaults filled in).
 func (m *Model) Options() Options { return m.opts }
 
-// sortFlows sorts flows by destination (id, subnet, firewalls, target), source (class,
-// id, addresses), protocol, ports and path, with one precomputed key per flow.
-func sortFlows(fs []Flow) {
-	keys := make([]string, len(fs))
-	for i := range fs {
-		keys[i] = flowKey(&fs[i])
+// compareFlows orders two flows of one destination: source class, id and addresses,
+// protocol, ports, then hops.
+func compareFlows(a, b Flow) int {
+	if c := strings.Compare(a.Source.Class, b.Source.Class); c != 0 {
+		return c
 	}
-	perm := make([]int, len(fs))
-	for i := range perm {
-		perm[i] = i
+	if c := strings.Compare(a.Source.ID, b.Source.ID); c != 0 {
+		return c
 	}
-	slices.SortFunc(perm, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
-	sorted := make([]Flow, len(fs))
-	for i, p := range perm {
-		sorted[i] = fs[p]
+	if c := slices.Compare(a.Source.Addresses, b.Source.Addresses); c != 0 {
+		return c
 	}
-	copy(fs, sorted)
+	if c := strings.Compare(a.Protocol, b.Protocol); c != 0 {
+		return c
+	}
+	if c := slices.CompareFunc(a.Ports, b.Ports, func(x, y PortRange) int {
+		return cmp.Or(cmp.Compare(x.From, y.From), cmp.Compare(x.To, y.To))
+	}); c != 0 {
+		return c
+	}
+	return slices.CompareFunc(a.Hops, b.Hops, func(x, y Hop) int {
+		return cmp.Or(strings.Compare(x.ResourceID, y.ResourceID), strings.Compare(x.Key, y.Key),
+			strings.Compare(x.Action, y.Action), strings.Compare(x.ReplyKey, y.ReplyKey))
+	})
 }
 
-func flowKey(f *Flow) string {
+// destKey is the key of a destination, as Destination.Key describes it.
+func destKey(d *Destination) string {
+	n := len(d.ID) + len(d.SubnetID) + len(d.Target) + 2
+	for _, id := range d.FirewallIDs {
+		n += len(id) + 1
+	}
 	var b strings.Builder
-	sep := func(s string) {
-		b.WriteString(s)
-		b.WriteByte(0)
+	b.Grow(n)
+	b.WriteString(d.ID)
+	if d.SubnetID != "" && d.SubnetID != d.ID {
+		b.WriteByte('@')
+		b.WriteString(d.SubnetID)
 	}
-	sep(f.Destination.ID)
-	sep(f.Destination.SubnetID)
-	sep(strings.Join(f.Destination.FirewallIDs, ","))
-	sep(f.Destination.Target)
-	sep(f.Source.Class)
-	sep(f.Source.ID)
-	sep(strings.Join(f.Source.Addresses, ","))
-	sep(f.Protocol)
-	for _, p := range f.Ports {
-		// Fixed width so that ports sort numerically.
-		b.WriteString(strconv.Itoa(100000 + p.From))
-		b.WriteString(strconv.Itoa(100000 + p.To))
+	for i, id := range d.FirewallIDs {
+		if i == 0 {
+			b.WriteByte('#')
+		} else {
+			b.WriteByte(',')
+		}
+		b.WriteString(id)
 	}
-	b.WriteByte(0)
-	b.WriteString(hopsKey(f.Hops))
+	if d.Target != "" {
+		b.WriteByte('~')
+		b.WriteString(d.Target)
+	}
 	return b.String()
+}
+
+// uniqueKey returns k, or when an earlier destination has it (ids holding the
+// separators), k with the first free suffix "!2", "!3"...; destinations come in a
+// deterministic order, so the suffixes are stable too.
+func uniqueKey(k string, seen map[string]Destination) string {
+	u := k
+	for i := 2; ; i++ {
+		if _, dup := seen[u]; !dup {
+			return u
+		}
+		u = k + "!" + strconv.Itoa(i)
+	}
 }

@@ -34,6 +34,7 @@ type rtable struct {
 	lens4   []int
 	lens6   []int
 	entries []*rentry
+	inet    *Hop // VPC tables: the route of 0.0.0.0/0 or ::/0 to an internet gateway
 }
 
 func newTable(id, kind string, es []*rentry) *rtable {
@@ -150,7 +151,9 @@ func (ix *index) vpcTable(rt *snapshot.RouteTable) *rtable {
 			add(p, r.PrefixListID+":"+p.String())
 		}
 	}
-	return newTable(rt.ID, "route", es)
+	t := newTable(rt.ID, "route", es)
+	t.inet = t.internetRoute()
+	return t
 }
 
 // hubTable compiles a hub route table: its routes (static beats propagated at equal
@@ -203,28 +206,50 @@ func (ix *index) hubTable(t *snapshot.HubRouteTable, props []string) *rtable {
 // subnetTable is the route table a subnet uses: its route_table_id, else a table that
 // lists it (an explicit association), else its network's main table (as dcgw.lib.routes
 // subnet_route_table decides; AWS: docs.aws.amazon.com/vpc/latest/userguide/
-// RouteTables.html#subnet-route-tables).
+// RouteTables.html#subnet-route-tables). Only the tables of the destinations' subnets
+// are compiled (compileTables); nil when the snapshot has none.
 func (ix *index) subnetTable(s *snapshot.Subnet) *rtable {
+	return ix.tables[ix.subnetTableID(s)]
+}
+
+func (ix *index) subnetTableID(s *snapshot.Subnet) string {
 	if s.RouteTableID != "" {
-		return ix.tables[s.RouteTableID]
+		return s.RouteTableID
 	}
 	if id, ok := ix.listTable[s.ID]; ok {
-		return ix.tables[id]
+		return id
 	}
-	if id, ok := ix.mainTable[s.NetworkID]; ok {
-		return ix.tables[id]
+	return ix.mainTable[s.NetworkID]
+}
+
+// compileTables compiles the route tables of the destinations' subnets, once each.
+func (ix *index) compileTables(ds []*dest) {
+	for _, d := range ds {
+		if d.subnet == nil {
+			continue
+		}
+		id := ix.subnetTableID(d.subnet)
+		if _, done := ix.tables[id]; done {
+			continue
+		}
+		if rt := ix.rawTables[id]; rt != nil {
+			ix.tables[id] = ix.vpcTable(rt)
+		}
 	}
-	return nil
 }
 
 // internetRoute finds the route of the subnet's table that sends 0.0.0.0/0 or ::/0 to
 // an internet gateway (evidence only: exposure does not depend on it).
 func (ix *index) internetRoute(s *snapshot.Subnet) *Hop {
-	t := ix.subnetTable(s)
-	if t == nil {
-		return nil
+	if t := ix.subnetTable(s); t != nil {
+		return t.inet
 	}
-	for _, p := range []netip.Prefix{netip.MustParsePrefix("0.0.0.0/0"), netip.MustParsePrefix("::/0")} {
+	return nil
+}
+
+// internetRoute is the table's route of 0.0.0.0/0 or ::/0 to an internet gateway.
+func (t *rtable) internetRoute() *Hop {
+	for _, p := range [...]netip.Prefix{open4, open6} {
 		for _, e := range t.byPfx[p] {
 			if e.targetKind == snapshot.TargetInternet && !e.drop {
 				h := t.hop(e)

@@ -47,10 +47,11 @@ func TestHubSpokeSide(t *testing.T) {
 	}
 	t.Run("spoke routes Kong's CIDR to Kong's attachment: gateway-facing", func(t *testing.T) {
 		t.Parallel()
-		fs := Build(awsTGW(other, toKong, fw...), Options{}).Flows()
+		m := Build(awsTGW(other, toKong, fw...), Options{})
+		fs := m.Flows()
 		want := []view{{Dest: "subnet-1", FWs: "acl-1,sg-1", Class: ClassInternet, Addrs: []string{"0.0.0.0/0", "::/0"}, Proto: "tcp",
 			Ports: []PortRange{{443, 443}}, Hops: []string{"acl-1#ingress/100#allow#reply:egress/100", "sg-1#sgr-pl#allow"}, Forward: true, Return: true}}
-		if diff := cmp.Diff(want, views(only(fs, ClassInternet))); diff != "" {
+		if diff := cmp.Diff(want, views(m, only(fs, ClassInternet))); diff != "" {
 			t.Errorf("internet flows (-want +got):\n%s", diff)
 		}
 		dp := only(fs, ClassKongDP)
@@ -71,8 +72,8 @@ func TestHubSpokeSide(t *testing.T) {
 	})
 	t.Run("twin: neither table reaches the other side: not gateway-facing", func(t *testing.T) {
 		t.Parallel()
-		if fs := Build(awsTGW(other, other, fw...), Options{}).Flows(); len(fs) != 0 {
-			t.Errorf("flows = %v, want none", views(fs))
+		if m := Build(awsTGW(other, other, fw...), Options{}); len(m.Flows()) != 0 {
+			t.Errorf("flows = %v, want none", views(m, m.Flows()))
 		}
 	})
 	t.Run("LPM: a more specific static blackhole in Kong's table beats the propagated route", func(t *testing.T) {
@@ -81,17 +82,19 @@ func TestHubSpokeSide(t *testing.T) {
 			{Destination: "10.20.0.0/16", AttachmentIDs: []string{"tgw-attach-1"}, Type: "propagated", State: "active"},
 			{Destination: "10.20.1.0/24", Type: "static", State: "blackhole"},
 		}
-		fs := only(Build(awsTGW(kong, toKong, fw...), Options{}).Flows(), ClassKongDP)
+		m := Build(awsTGW(kong, toKong, fw...), Options{})
+		fs := only(m.Flows(), ClassKongDP)
 		if len(fs) != 1 || fs[0].ForwardRouted || fs[0].Hops[0].Key != "10.20.1.0/24" || fs[0].Hops[0].Action != "blackhole" {
-			t.Errorf("kong-dp flows = %+v, want one not forward-routed, first hop the 10.20.1.0/24 blackhole", views(fs))
+			t.Errorf("kong-dp flows = %+v, want one not forward-routed, first hop the 10.20.1.0/24 blackhole", views(m, fs))
 		}
 	})
 	t.Run("twin: the propagated route alone forwards to the spoke", func(t *testing.T) {
 		t.Parallel()
 		kong := []snapshot.HubRoute{{Destination: "10.20.0.0/16", AttachmentIDs: []string{"tgw-attach-1"}, Type: "propagated", State: "active"}}
-		fs := only(Build(awsTGW(kong, toKong, fw...), Options{}).Flows(), ClassKongDP)
+		m := Build(awsTGW(kong, toKong, fw...), Options{})
+		fs := only(m.Flows(), ClassKongDP)
 		if len(fs) != 1 || !fs[0].ForwardRouted {
-			t.Fatalf("kong-dp flows = %+v, want one forward-routed", views(fs))
+			t.Fatalf("kong-dp flows = %+v, want one forward-routed", views(m, fs))
 		}
 		want := Hop{Kind: "hub-route", ResourceID: "tgw-rtb-kong", Key: "10.20.0.0/16", Action: "forward", Target: "tgw-attach-1"}
 		if diff := cmp.Diff(want, fs[0].Hops[0]); diff != "" {

@@ -166,7 +166,7 @@ func (m *Model) traceSrc(v Verdict, s *src, proto string, port int, d *dest) Ver
 		v.Reason = "Konnect network " + s.id + " is not connected to " + d.network
 		return v
 	}
-	rt := ix.routing(d, s)
+	rt := ix.routing(d, s, nil)
 	v.Hops = append(v.Hops, rt.fwdHops...)
 	if !rt.forward {
 		v.Reason = "not routed from the source to the destination"
@@ -176,7 +176,7 @@ func (m *Model) traceSrc(v Verdict, s *src, proto string, port int, d *dest) Ver
 		}
 		return v
 	}
-	ok, hops, ref := ix.chain(d, s, proto, port, nil)
+	ok, hops, ref := ix.chain(d, s, proto, port)
 	v.Hops = append(v.Hops, hops...)
 	v.Source.GroupRef = ref
 	if !ok {
