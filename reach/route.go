@@ -25,39 +25,41 @@ type rentry struct {
 	note       string
 }
 
-// rtable is a route table indexed for longest prefix match: the entries by exact prefix
-// and the prefix lengths present, longest first (sorted once per table).
+// rtable is a route table ready for longest prefix match: its entries sorted once,
+// longest prefix first, then by priority and origin rank (ties in snapshot order). A
+// large table (a hub's) also indexes them by exact prefix, with the prefix lengths
+// present, longest first.
 type rtable struct {
 	id      string
 	kind    string // route or hub-route (the hop kind)
-	byPfx   map[netip.Prefix][]*rentry
+	entries []*rentry
+	byPfx   map[netip.Prefix][]*rentry // large tables only
 	lens4   []int
 	lens6   []int
-	entries []*rentry
 	inet    *Hop // VPC tables: the route of 0.0.0.0/0 or ::/0 to an internet gateway
 }
 
+// smallTable is the most entries a table searches one by one rather than by prefix.
+const smallTable = 16
+
 func newTable(id, kind string, es []*rentry) *rtable {
-	t := &rtable{id: id, kind: kind, byPfx: make(map[netip.Prefix][]*rentry, len(es)), entries: es}
-	seen4, seen6 := map[int]bool{}, map[int]bool{}
+	slices.SortStableFunc(es, func(a, b *rentry) int {
+		return cmp.Or(cmp.Compare(b.prefix.Bits(), a.prefix.Bits()), cmp.Compare(a.priority, b.priority), cmp.Compare(a.rank, b.rank))
+	})
+	t := &rtable{id: id, kind: kind, entries: es}
+	if len(es) <= smallTable {
+		return t
+	}
+	t.byPfx = make(map[netip.Prefix][]*rentry, len(es))
 	for _, e := range es {
 		t.byPfx[e.prefix] = append(t.byPfx[e.prefix], e)
-		if e.prefix.Addr().Is4() {
-			if !seen4[e.prefix.Bits()] {
-				seen4[e.prefix.Bits()] = true
-				t.lens4 = append(t.lens4, e.prefix.Bits())
-			}
-		} else if !seen6[e.prefix.Bits()] {
-			seen6[e.prefix.Bits()] = true
-			t.lens6 = append(t.lens6, e.prefix.Bits())
+		lens := &t.lens4
+		if !e.prefix.Addr().Is4() {
+			lens = &t.lens6
 		}
-	}
-	slices.SortFunc(t.lens4, func(a, b int) int { return b - a })
-	slices.SortFunc(t.lens6, func(a, b int) int { return b - a })
-	for _, list := range t.byPfx {
-		slices.SortStableFunc(list, func(a, b *rentry) int {
-			return cmp.Or(cmp.Compare(a.priority, b.priority), cmp.Compare(a.rank, b.rank))
-		})
+		if n := len(*lens); n == 0 || (*lens)[n-1] != e.prefix.Bits() {
+			*lens = append(*lens, e.prefix.Bits()) // entries come longest first
+		}
 	}
 	return t
 }
@@ -72,6 +74,14 @@ func newTable(id, kind string, es []*rentry) *rtable {
 // cloud.google.com/vpc/docs/routes#routeselection. Nil when no route covers p.
 func (t *rtable) lookup(p netip.Prefix) *rentry {
 	if t == nil {
+		return nil
+	}
+	if t.byPfx == nil {
+		for _, e := range t.entries {
+			if e.prefix.Bits() <= p.Bits() && e.prefix.Contains(p.Addr()) {
+				return e
+			}
+		}
 		return nil
 	}
 	lens := t.lens4
@@ -250,8 +260,8 @@ func (ix *index) internetRoute(s *snapshot.Subnet) *Hop {
 // internetRoute is the table's route of 0.0.0.0/0 or ::/0 to an internet gateway.
 func (t *rtable) internetRoute() *Hop {
 	for _, p := range [...]netip.Prefix{open4, open6} {
-		for _, e := range t.byPfx[p] {
-			if e.targetKind == snapshot.TargetInternet && !e.drop {
+		for _, e := range t.entries {
+			if e.prefix == p && e.targetKind == snapshot.TargetInternet && !e.drop {
 				h := t.hop(e)
 				return &h
 			}
