@@ -22,7 +22,9 @@ type rentry struct {
 	dropWhy    string // blackhole or drop
 	rank       int    // origin rank: static 0, prefix list 1, propagated 2, system 3
 	priority   int
-	note       string
+	// derived is true for a hub route made from a propagation the snapshot lists
+	// without its route entry (the next hop is the propagating attachment).
+	derived bool
 }
 
 // rtable is a route table ready for longest prefix match: its entries sorted once,
@@ -105,7 +107,10 @@ func (t *rtable) lookup(p netip.Prefix) *rentry {
 
 // hop renders the route as a path hop of table t.
 func (t *rtable) hop(e *rentry) Hop {
-	h := Hop{Kind: t.kind, ResourceID: t.id, Key: e.key, Action: "forward", Target: strings.Join(e.targetIDs, ","), Note: e.note}
+	h := Hop{Kind: t.kind, ResourceID: t.id, Key: e.key, Action: "forward", Target: strings.Join(e.targetIDs, ",")}
+	if e.derived {
+		h.Note = "propagated by attachment " + h.Target + " (no route entry in the snapshot)"
+	}
 	if h.Target == "" {
 		h.Target = e.targetKind
 	}
@@ -134,14 +139,26 @@ func originRank(origin string, prefixList bool) int {
 
 // vpcTable compiles a VPC/VNet/GCP route table; prefix-list routes count each entry.
 func (ix *index) vpcTable(rt *snapshot.RouteTable) *rtable {
-	var es []*rentry
+	n := 0
+	for i := range rt.Routes {
+		if rt.Routes[i].Destination != "" {
+			n++
+		} else {
+			n += len(ix.prefixLists[rt.Routes[i].PrefixListID])
+		}
+	}
+	block := make([]rentry, 0, n) // one allocation per table
+	ids := make([]string, 0, n)
+	es := make([]*rentry, 0, n)
 	for i := range rt.Routes {
 		r := &rt.Routes[i]
 		add := func(p netip.Prefix, key string) {
-			e := &rentry{prefix: p, key: key, targetKind: r.TargetKind, priority: r.Priority,
-				rank: originRank(r.Origin, r.PrefixListID != "")}
+			block = append(block, rentry{prefix: p, key: key, targetKind: r.TargetKind, priority: r.Priority,
+				rank: originRank(r.Origin, r.PrefixListID != "")})
+			e := &block[len(block)-1]
 			if r.TargetID != "" {
-				e.targetIDs = []string{r.TargetID}
+				ids = append(ids, r.TargetID)
+				e.targetIDs = ids[len(ids)-1 : len(ids) : len(ids)]
 			}
 			switch {
 			case r.State == "blackhole":
@@ -197,17 +214,26 @@ func (ix *index) hubTable(t *snapshot.HubRouteTable, props []string) *rtable {
 			mk(p, r.PrefixListID+":"+p.String())
 		}
 	}
+	n := 0
+	for _, aid := range props {
+		if a := ix.hubAtts[aid]; a != nil {
+			n += len(ix.netRanges[a.NetworkID])
+		}
+	}
+	block := make([]rentry, 0, n) // one allocation for the derived routes
 	for _, aid := range props {
 		a := ix.hubAtts[aid]
 		if a == nil || a.NetworkID == "" {
 			continue
 		}
-		for _, p := range ix.netRanges[a.NetworkID] {
+		target := []string{aid}
+		keys := ix.netAddrs(a.NetworkID)
+		for i, p := range ix.netRanges[a.NetworkID] {
 			if have[p] {
 				continue
 			}
-			es = append(es, &rentry{prefix: p, key: p.String(), targetKind: "hub-attachment", targetIDs: []string{aid}, rank: 2,
-				note: "propagated by attachment " + aid + " (no route entry in the snapshot)"})
+			block = append(block, rentry{prefix: p, key: keys[i], targetKind: "hub-attachment", targetIDs: target, rank: 2, derived: true})
+			es = append(es, &block[len(block)-1])
 		}
 	}
 	return newTable(t.ID, "hub-route", es)
