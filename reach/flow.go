@@ -156,6 +156,14 @@ type hopRef struct {
 	miss netip.Prefix
 }
 
+// ref is the hop of the route of table t for p: entry e, or no route covers p.
+func ref(t *rtable, e *rentry, p netip.Prefix) hopRef {
+	if e != nil {
+		return hopRef{t: t, e: e}
+	}
+	return hopRef{t: t, miss: p}
+}
+
 func (r hopRef) hop() Hop {
 	if r.e != nil {
 		return r.t.hop(r.e)
@@ -280,7 +288,7 @@ func (ix *index) hubRoute(d *dest, c *conn, target netip.Prefix, memo *routeMemo
 			kt = k.tables[0]
 		}
 		e := kt.lookup(d.prefixes[0])
-		r.fwdHops = memo.hops(hopRef{t: kt, e: e, miss: d.prefixes[0]}, hopRef{})
+		r.fwdHops = memo.hops(ref(kt, e, d.prefixes[0]), hopRef{})
 		r.forward = e != nil && !e.drop && slices.Contains(e.targetIDs, c.attachmentID)
 	}
 	// Return: the subnet's table sends Kong's address to the hub, and the spoke's
@@ -306,7 +314,7 @@ func (ix *index) hubRoute(d *dest, c *conn, target netip.Prefix, memo *routeMemo
 		return r
 	}
 	he := st.lookup(target)
-	r.retHops = memo.hops(first, hopRef{t: st, e: he, miss: target})
+	r.retHops = memo.hops(first, ref(st, he, target))
 	r.ret = he != nil && !he.drop && slices.Contains(he.targetIDs, c.kongAtt)
 	return r
 }
