@@ -2,7 +2,11 @@ package reach
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/dcgw-scan/dcgw-scan/internal/synth"
 )
@@ -20,5 +24,27 @@ func BenchmarkBuild(b *testing.B) {
 			}
 			b.ReportMetric(float64(flows), "flows")
 		})
+	}
+}
+
+// TestEvaluateConcurrent evaluates a synthetic estate's destinations on one goroutine
+// and on several: the flows are the same, in the same order.
+func TestEvaluateConcurrent(t *testing.T) {
+	t.Parallel()
+	m := Build(synth.Generate(synth.Options{Networks: 400, Seed: 7}), Options{})
+	order := make([]int, len(m.dests))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(m.dests[a].out.Key, m.dests[b].out.Key) })
+	if len(order) <= 2*destRun {
+		t.Fatalf("%d destinations: too few for several runs of %d", len(order), destRun)
+	}
+	one, four := m.evaluate(order, 1), m.evaluate(order, 4)
+	if len(one) == 0 {
+		t.Fatal("no flows")
+	}
+	if diff := cmp.Diff(one, four); diff != "" {
+		t.Errorf("flows on 1 and 4 goroutines differ (-one +four):\n%s", diff)
 	}
 }
