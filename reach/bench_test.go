@@ -12,17 +12,26 @@ import (
 )
 
 // BenchmarkBuild builds the model of synthetic estates of 1k and 10k customer networks;
-// the growth from 1k to 10k must stay linear (at most 12x).
+// the growth from 1k to 10k must stay linear (at most 12x). It reports the flows by
+// source class and the destinations too.
 func BenchmarkBuild(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		s := synth.Generate(synth.Options{Networks: n, Seed: 1})
 		b.Run(fmt.Sprintf("networks=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			var flows int
+			var m *Model
 			for b.Loop() {
-				flows = len(Build(s, Options{}).Flows())
+				m = Build(s, Options{})
 			}
-			b.ReportMetric(float64(flows), "flows")
+			b.ReportMetric(float64(len(m.Flows())), "flows")
+			b.ReportMetric(float64(len(m.Destinations())), "destinations")
+			byClass := map[string]int{}
+			for _, f := range m.Flows() {
+				byClass[f.Source.Class]++
+			}
+			for _, c := range []string{ClassInternet, ClassKongDP, ClassKongNetwork, ClassEdge, ClassNetwork} {
+				b.ReportMetric(float64(byClass[c]), c+"-flows")
+			}
 		})
 	}
 }
