@@ -165,10 +165,10 @@ type Hop struct {
 
 // Flow is traffic the model admits: from a source class, to a destination, on one
 // protocol and its merged port ranges, through the hops in order (routing, then the
-// filters from the outermost in). The flows of one source class to one destination on
-// one protocol are one flow per distinct path: ports admitted through the same hops are
-// merged into ranges, and for kong-dp the data plane IPs admitted through the same hops
-// are listed together in Source.Addresses.
+// filters from the outermost in). A source (class and id) has one flow per protocol and
+// distinct path to a destination: ports admitted through the same hops are merged into
+// ranges, and the data plane IPs (kong-dp) admitted through the same hops are listed
+// together in Source.Addresses.
 type Flow struct {
 	Source Source `json:"source"`
 	// Destination is the Key of the destination (Model.Destinations).
@@ -179,8 +179,7 @@ type Flow struct {
 	Protocol string `json:"protocol"`
 	// Ports are the admitted destination ports; empty for protocols without ports.
 	Ports []PortRange `json:"ports,omitempty"`
-	// Hops are shared between the flows of one destination that take the same path:
-	// read them, do not modify them.
+	// Hops are shared by the destination's flows through the same path: do not modify.
 	Hops []Hop `json:"hops"`
 	// ForwardRouted is whether the source's traffic is routed to the destination (Kong
 	// sources: over a peering or a hub route table; always true for internet, whose
