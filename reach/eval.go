@@ -202,7 +202,7 @@ type layer struct {
 }
 
 // protocols are the protocols the layer's rules name besides tcp, udp, icmp and all;
-// listed once (while Build evaluates).
+// listed once (index.prepare).
 func (l *layer) protocols() []string {
 	if l.protos == nil {
 		var ps []string
@@ -265,9 +265,9 @@ func (l *layer) noneHop() Hop {
 // layer, the rules that match the source, the destination and the target, in evaluation
 // order; protocol narrows them to one protocol, so that deciding a port only reads
 // their port ranges; a network ACL's reply is decided once per source and protocol.
-// Across destinations it shares what flows have in common: the sources of a network,
-// the hops of routes (memo) and, within one destination, equal paths. It reuses its
-// buffers from call to call: it is not safe for concurrent use.
+// Across destinations it shares the hops of routes (memo) and, within one destination,
+// equal paths. It reuses its buffers from call to call: it is not safe for concurrent
+// use (Build runs one per goroutine).
 type evaluator struct {
 	ix    *index
 	d     *dest
@@ -279,15 +279,15 @@ type evaluator struct {
 	segs  []PortRange
 	hops  []Hop
 
-	out     []admittedFlow    // evaluate's result
-	picks   []int             // the picks of out's paths
-	paths   [][]Hop           // the destination's distinct filter paths
-	full    map[pathKey][]Hop // the destination's distinct paths, routing then filters
-	routes  [][]Hop           // the destination's distinct Kong route hops
-	groups  []dpGroup         // dpFlows' groups
-	srcs    []*src            // sourcesFor's result
-	netSrcs map[string][]*src // customer sources by destination network
-	memo    routeMemo         // route hops by route entry
+	out    []admittedFlow    // evaluate's result
+	picks  []int             // the picks of out's paths
+	paths  [][]Hop           // the destination's distinct filter paths
+	full   map[pathKey][]Hop // the destination's distinct paths, routing then filters
+	routes [][]Hop           // the destination's distinct Kong route hops
+	groups []dpGroup         // dpFlows' groups
+	srcs   []*src            // sourcesFor's result
+	memo   routeMemo         // route hops by route entry
+	buf    []Flow            // flows: a run's flows
 }
 
 // lview is a layer as one source sees it: the rules that match the source, the
@@ -313,7 +313,7 @@ type replyVerdict struct {
 }
 
 func newEvaluator(ix *index) *evaluator {
-	return &evaluator{ix: ix, full: map[pathKey][]Hop{}, netSrcs: map[string][]*src{},
+	return &evaluator{ix: ix, full: map[pathKey][]Hop{},
 		memo: routeMemo{entries: map[[2]hopRef][]Hop{}, conns: map[*conn][]Hop{}, assumed: map[assumedKey][]Hop{}}}
 }
 

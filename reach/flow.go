@@ -36,19 +36,18 @@ func (e *evaluator) sourcesFor(d *dest) []*src {
 		}
 		out = append(out, k.netSrc)
 	}
-	out = append(out, e.customerSources(d.network)...)
+	out = append(out, ix.custSrcs[d.network]...)
 	e.srcs = out
 	return out
 }
 
 // customerSources are the edge load balancers and the networks of network nid and of
 // the networks peered with it, as sources towards a destination in nid, with their
-// routing (local, or over the peering); built once per network.
-func (e *evaluator) customerSources(nid string) []*src {
-	if out, ok := e.netSrcs[nid]; ok {
+// routing (local, or over the peering); built once per network (prepare).
+func (ix *index) customerSources(nid string) []*src {
+	if out, ok := ix.custSrcs[nid]; ok {
 		return out
 	}
-	ix := e.ix
 	var out []*src
 	nets := append([]string{nid}, ix.custPeers[nid]...)
 	rt := func(from string) *route {
@@ -74,8 +73,26 @@ func (e *evaluator) customerSources(nid string) []*src {
 		out = append(out, &src{class: ClassNetwork, id: n, prefixes: ix.netRanges[n], network: n, kong: -1, rt: rt(n),
 			out: Source{Class: ClassNetwork, ID: n, Addresses: ix.netAddrs(n), WithinDestinationNetwork: n == nid}})
 	}
-	e.netSrcs[nid] = out
+	ix.custSrcs[nid] = out
 	return out
+}
+
+// prepare builds what evaluating the destinations reads: the route tables of their
+// subnets, their layers' implicit deny hops and protocols, and the customer sources of
+// their networks. Afterwards the evaluation and Trace only read the index.
+func (ix *index) prepare(ds []*dest) {
+	ix.compileTables(ds)
+	for _, d := range ds {
+		for _, l := range d.layers {
+			if l.kind != layerNone {
+				l.implicitDeny()
+			}
+			l.protocols()
+		}
+		if !d.edgeOnly {
+			ix.customerSources(d.network)
+		}
+	}
 }
 
 func prefixStrings(ps []netip.Prefix) []string {
@@ -156,6 +173,14 @@ type hopRef struct {
 	miss netip.Prefix
 }
 
+// ref is the hop of the route of table t for p: entry e, or no route covers p.
+func ref(t *rtable, e *rentry, p netip.Prefix) hopRef {
+	if e != nil {
+		return hopRef{t: t, e: e}
+	}
+	return hopRef{t: t, miss: p}
+}
+
 func (r hopRef) hop() Hop {
 	if r.e != nil {
 		return r.t.hop(r.e)
@@ -170,6 +195,39 @@ type routeMemo struct {
 	entries map[[2]hopRef][]Hop
 	conns   map[*conn][]Hop
 	assumed map[assumedKey][]Hop
+	// The forward hub routes of one destination by connection: the same for every
+	// Kong source (each DP IP and the rest of the CIDR).
+	dest *dest
+	fwd  []fwdRoute
+}
+
+type fwdRoute struct {
+	c       *conn
+	hops    []Hop
+	forward bool
+}
+
+// forward is the forward route of c to d already decided, or nil.
+func (m *routeMemo) forward(d *dest, c *conn) *fwdRoute {
+	if m == nil || m.dest != d {
+		return nil
+	}
+	for i := range m.fwd {
+		if m.fwd[i].c == c {
+			return &m.fwd[i]
+		}
+	}
+	return nil
+}
+
+func (m *routeMemo) keepForward(d *dest, c *conn, hops []Hop, forward bool) {
+	if m == nil {
+		return
+	}
+	if m.dest != d {
+		m.dest, m.fwd = d, m.fwd[:0]
+	}
+	m.fwd = append(m.fwd, fwdRoute{c: c, hops: hops, forward: forward})
 }
 
 // hops are the hops of a and, when b.t is set, b.
@@ -274,14 +332,17 @@ func (ix *index) hubRoute(d *dest, c *conn, target netip.Prefix, memo *routeMemo
 	r := route{evaluated: true}
 	k := ix.kong[c.kong]
 	// Forward: Kong's hub route table, longest prefix match on the destination subnet.
-	if len(d.prefixes) > 0 && len(k.tables) > 0 {
+	if f := memo.forward(d, c); f != nil {
+		r.fwdHops, r.forward = f.hops, f.forward
+	} else if len(d.prefixes) > 0 && len(k.tables) > 0 {
 		kt := ix.hubTables[ix.assocTable[c.kongAtt]]
 		if kt == nil {
 			kt = k.tables[0]
 		}
 		e := kt.lookup(d.prefixes[0])
-		r.fwdHops = memo.hops(hopRef{t: kt, e: e, miss: d.prefixes[0]}, hopRef{})
+		r.fwdHops = memo.hops(ref(kt, e, d.prefixes[0]), hopRef{})
 		r.forward = e != nil && !e.drop && slices.Contains(e.targetIDs, c.attachmentID)
+		memo.keepForward(d, c, r.fwdHops, r.forward)
 	}
 	// Return: the subnet's table sends Kong's address to the hub, and the spoke's
 	// associated hub table sends it to Kong's attachment.
@@ -306,7 +367,7 @@ func (ix *index) hubRoute(d *dest, c *conn, target netip.Prefix, memo *routeMemo
 		return r
 	}
 	he := st.lookup(target)
-	r.retHops = memo.hops(first, hopRef{t: st, e: he, miss: target})
+	r.retHops = memo.hops(first, ref(st, he, target))
 	r.ret = he != nil && !he.drop && slices.Contains(he.targetIDs, c.kongAtt)
 	return r
 }

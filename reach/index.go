@@ -50,6 +50,7 @@ type index struct {
 
 	internet *src                // the internet source class
 	addrs    map[string][]string // network -> its ranges as text, built on first use
+	custSrcs map[string][]*src   // network -> the customer sources of its destinations
 }
 
 // kongNet is a Konnect network: its CIDR, its data plane IPs, its hub attachments and
@@ -96,7 +97,7 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 		rgws: map[string]*snapshot.ResourceGateway{}, lbsByNet: map[string][]string{}, rgwsByNet: map[string][]string{}, edgeByNet: map[string][]string{}, rgwKong: map[string][]int{}, rgwAttach: map[string]string{},
 		conns: map[string][]*conn{}, custPeers: map[string][]string{},
 		subnetNACLs: map[string][]string{}, subnetNSGs: map[string][]string{}, nicNSGsByNet: map[string][]string{},
-		addrs: map[string][]string{},
+		addrs: map[string][]string{}, custSrcs: map[string][]*src{},
 		internet: &src{class: ClassInternet, prefixes: []netip.Prefix{open4}, kong: -1,
 			out: Source{Class: ClassInternet, Addresses: internetAddrs}},
 	}

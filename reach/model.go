@@ -26,9 +26,12 @@ package reach
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
@@ -162,10 +165,10 @@ type Hop struct {
 
 // Flow is traffic the model admits: from a source class, to a destination, on one
 // protocol and its merged port ranges, through the hops in order (routing, then the
-// filters from the outermost in). The flows of one source class to one destination on
-// one protocol are one flow per distinct path: ports admitted through the same hops are
-// merged into ranges, and for kong-dp the data plane IPs admitted through the same hops
-// are listed together in Source.Addresses.
+// filters from the outermost in). A source (class and id) has one flow per protocol and
+// distinct path to a destination: ports admitted through the same hops are merged into
+// ranges, and the data plane IPs (kong-dp) admitted through the same hops are listed
+// together in Source.Addresses.
 type Flow struct {
 	Source Source `json:"source"`
 	// Destination is the Key of the destination (Model.Destinations).
@@ -176,8 +179,7 @@ type Flow struct {
 	Protocol string `json:"protocol"`
 	// Ports are the admitted destination ports; empty for protocols without ports.
 	Ports []PortRange `json:"ports,omitempty"`
-	// Hops are shared between the flows of one destination that take the same path:
-	// read them, do not modify them.
+	// Hops are shared by the destination's flows through the same path: do not modify.
 	Hops []Hop `json:"hops"`
 	// ForwardRouted is whether the source's traffic is routed to the destination (Kong
 	// sources: over a peering or a hub route table; always true for internet, whose
@@ -193,8 +195,9 @@ type Flow struct {
 	InternetRouteHop *Hop `json:"internet_route_hop,omitempty"`
 }
 
-// flowChunk is how many flows Build gathers in one allocation before it joins them.
-const flowChunk = 4096
+// destRun is how many destinations (consecutive by key) one goroutine evaluates at a
+// time.
+const destRun = 256
 
 // Model is the reachability model of one snapshot.
 type Model struct {
@@ -213,43 +216,64 @@ func Build(snap *snapshot.Snapshot, opts Options) *Model {
 	}
 	m := &Model{opts: opts, ix: newIndex(snap, opts)}
 	m.dests = m.ix.destinations()
-	m.ix.compileTables(m.dests)
 	m.byKey = make(map[string]Destination, len(m.dests))
 	for _, d := range m.dests {
 		d.out.Key = uniqueKey(destKey(&d.out), m.byKey)
 		m.byKey[d.out.Key] = d.out
 	}
-	// Evaluate in key order into chunks (no slice grows by copying), then join them.
+	// From here on the index is only read: the flows are evaluated concurrently, and
+	// Trace calls may come concurrently too.
+	m.ix.prepare(m.dests)
 	order := make([]int, len(m.dests))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(m.dests[a].out.Key, m.dests[b].out.Key) })
-	e := newEvaluator(m.ix)
-	var chunks [][]Flow
-	var cur []Flow
-	for _, i := range order {
-		if cap(cur)-len(cur) < flowChunk/16 {
-			if len(cur) > 0 {
-				chunks = append(chunks, cur)
-			}
-			cur = make([]Flow, 0, flowChunk)
-		}
-		start := len(cur)
-		cur = e.flowsTo(m.dests[i], cur)
-		slices.SortStableFunc(cur[start:], compareFlows)
-	}
-	m.flows = slices.Concat(append(chunks, cur)...)
-	// Build every layer's implicit deny hop now, so that Trace only reads the model and
-	// concurrent Trace calls are safe.
-	for _, d := range m.dests {
-		for _, l := range d.layers {
-			if l.kind != layerNone {
-				l.implicitDeny()
-			}
-		}
-	}
+	m.flows = m.evaluate(order, runtime.GOMAXPROCS(0))
 	return m
+}
+
+// evaluate computes the flows to the destinations, in the given order, on up to
+// workers goroutines: each takes runs of consecutive destinations with its own
+// evaluator, and the runs' flows are joined in order.
+func (m *Model) evaluate(order []int, workers int) []Flow {
+	runs := (len(order) + destRun - 1) / destRun
+	out := make([][]Flow, runs)
+	run := func(e *evaluator, r int) {
+		out[r] = e.flows(m.dests, order[r*destRun:min(len(order), (r+1)*destRun)])
+	}
+	if workers = min(workers, runs); workers <= 1 {
+		e := newEvaluator(m.ix)
+		for r := range runs {
+			run(e, r)
+		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				e := newEvaluator(m.ix)
+				for r := int(next.Add(1) - 1); r < runs; r = int(next.Add(1) - 1) {
+					run(e, r)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	return slices.Concat(out...)
+}
+
+// flows computes the flows to the destinations of ds at indexes is, each
+// destination's sorted, into an exact slice (the evaluator's buffer grows instead).
+func (e *evaluator) flows(ds []*dest, is []int) []Flow {
+	buf := e.buf[:0]
+	for _, i := range is {
+		start := len(buf)
+		buf = e.flowsTo(ds[i], buf)
+		slices.SortStableFunc(buf[start:], compareFlows)
+	}
+	e.buf = buf
+	return slices.Clone(buf)
 }
 
 // Flows returns the admitted flows to gateway-facing destinations, sorted by

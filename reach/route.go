@@ -22,42 +22,46 @@ type rentry struct {
 	dropWhy    string // blackhole or drop
 	rank       int    // origin rank: static 0, prefix list 1, propagated 2, system 3
 	priority   int
-	note       string
+	// derived is true for a hub route made from a propagation the snapshot lists
+	// without its route entry (the next hop is the propagating attachment).
+	derived bool
 }
 
-// rtable is a route table indexed for longest prefix match: the entries by exact prefix
-// and the prefix lengths present, longest first (sorted once per table).
+// rtable is a route table ready for longest prefix match: its entries sorted once,
+// longest prefix first, then by priority and origin rank (ties in snapshot order). A
+// large table (a hub's) also indexes them by exact prefix, with the prefix lengths
+// present, longest first.
 type rtable struct {
 	id      string
 	kind    string // route or hub-route (the hop kind)
-	byPfx   map[netip.Prefix][]*rentry
+	entries []*rentry
+	byPfx   map[netip.Prefix][]*rentry // large tables only
 	lens4   []int
 	lens6   []int
-	entries []*rentry
 	inet    *Hop // VPC tables: the route of 0.0.0.0/0 or ::/0 to an internet gateway
 }
 
+// smallTable is the most entries a table searches one by one rather than by prefix.
+const smallTable = 16
+
 func newTable(id, kind string, es []*rentry) *rtable {
-	t := &rtable{id: id, kind: kind, byPfx: make(map[netip.Prefix][]*rentry, len(es)), entries: es}
-	seen4, seen6 := map[int]bool{}, map[int]bool{}
+	slices.SortStableFunc(es, func(a, b *rentry) int {
+		return cmp.Or(cmp.Compare(b.prefix.Bits(), a.prefix.Bits()), cmp.Compare(a.priority, b.priority), cmp.Compare(a.rank, b.rank))
+	})
+	t := &rtable{id: id, kind: kind, entries: es}
+	if len(es) <= smallTable {
+		return t
+	}
+	t.byPfx = make(map[netip.Prefix][]*rentry, len(es))
 	for _, e := range es {
 		t.byPfx[e.prefix] = append(t.byPfx[e.prefix], e)
-		if e.prefix.Addr().Is4() {
-			if !seen4[e.prefix.Bits()] {
-				seen4[e.prefix.Bits()] = true
-				t.lens4 = append(t.lens4, e.prefix.Bits())
-			}
-		} else if !seen6[e.prefix.Bits()] {
-			seen6[e.prefix.Bits()] = true
-			t.lens6 = append(t.lens6, e.prefix.Bits())
+		lens := &t.lens4
+		if !e.prefix.Addr().Is4() {
+			lens = &t.lens6
 		}
-	}
-	slices.SortFunc(t.lens4, func(a, b int) int { return b - a })
-	slices.SortFunc(t.lens6, func(a, b int) int { return b - a })
-	for _, list := range t.byPfx {
-		slices.SortStableFunc(list, func(a, b *rentry) int {
-			return cmp.Or(cmp.Compare(a.priority, b.priority), cmp.Compare(a.rank, b.rank))
-		})
+		if n := len(*lens); n == 0 || (*lens)[n-1] != e.prefix.Bits() {
+			*lens = append(*lens, e.prefix.Bits()) // entries come longest first
+		}
 	}
 	return t
 }
@@ -72,6 +76,14 @@ func newTable(id, kind string, es []*rentry) *rtable {
 // cloud.google.com/vpc/docs/routes#routeselection. Nil when no route covers p.
 func (t *rtable) lookup(p netip.Prefix) *rentry {
 	if t == nil {
+		return nil
+	}
+	if t.byPfx == nil {
+		for _, e := range t.entries {
+			if e.prefix.Bits() <= p.Bits() && e.prefix.Contains(p.Addr()) {
+				return e
+			}
+		}
 		return nil
 	}
 	lens := t.lens4
@@ -95,7 +107,10 @@ func (t *rtable) lookup(p netip.Prefix) *rentry {
 
 // hop renders the route as a path hop of table t.
 func (t *rtable) hop(e *rentry) Hop {
-	h := Hop{Kind: t.kind, ResourceID: t.id, Key: e.key, Action: "forward", Target: strings.Join(e.targetIDs, ","), Note: e.note}
+	h := Hop{Kind: t.kind, ResourceID: t.id, Key: e.key, Action: "forward", Target: strings.Join(e.targetIDs, ",")}
+	if e.derived {
+		h.Note = "propagated by attachment " + h.Target + " (no route entry in the snapshot)"
+	}
 	if h.Target == "" {
 		h.Target = e.targetKind
 	}
@@ -124,14 +139,26 @@ func originRank(origin string, prefixList bool) int {
 
 // vpcTable compiles a VPC/VNet/GCP route table; prefix-list routes count each entry.
 func (ix *index) vpcTable(rt *snapshot.RouteTable) *rtable {
-	var es []*rentry
+	n := 0
+	for i := range rt.Routes {
+		if rt.Routes[i].Destination != "" {
+			n++
+		} else {
+			n += len(ix.prefixLists[rt.Routes[i].PrefixListID])
+		}
+	}
+	block := make([]rentry, 0, n) // one allocation per table
+	ids := make([]string, 0, n)
+	es := make([]*rentry, 0, n)
 	for i := range rt.Routes {
 		r := &rt.Routes[i]
 		add := func(p netip.Prefix, key string) {
-			e := &rentry{prefix: p, key: key, targetKind: r.TargetKind, priority: r.Priority,
-				rank: originRank(r.Origin, r.PrefixListID != "")}
+			block = append(block, rentry{prefix: p, key: key, targetKind: r.TargetKind, priority: r.Priority,
+				rank: originRank(r.Origin, r.PrefixListID != "")})
+			e := &block[len(block)-1]
 			if r.TargetID != "" {
-				e.targetIDs = []string{r.TargetID}
+				ids = append(ids, r.TargetID)
+				e.targetIDs = ids[len(ids)-1 : len(ids) : len(ids)]
 			}
 			switch {
 			case r.State == "blackhole":
@@ -187,17 +214,26 @@ func (ix *index) hubTable(t *snapshot.HubRouteTable, props []string) *rtable {
 			mk(p, r.PrefixListID+":"+p.String())
 		}
 	}
+	n := 0
+	for _, aid := range props {
+		if a := ix.hubAtts[aid]; a != nil {
+			n += len(ix.netRanges[a.NetworkID])
+		}
+	}
+	block := make([]rentry, 0, n) // one allocation for the derived routes
 	for _, aid := range props {
 		a := ix.hubAtts[aid]
 		if a == nil || a.NetworkID == "" {
 			continue
 		}
-		for _, p := range ix.netRanges[a.NetworkID] {
+		target := []string{aid}
+		keys := ix.netAddrs(a.NetworkID)
+		for i, p := range ix.netRanges[a.NetworkID] {
 			if have[p] {
 				continue
 			}
-			es = append(es, &rentry{prefix: p, key: p.String(), targetKind: "hub-attachment", targetIDs: []string{aid}, rank: 2,
-				note: "propagated by attachment " + aid + " (no route entry in the snapshot)"})
+			block = append(block, rentry{prefix: p, key: keys[i], targetKind: "hub-attachment", targetIDs: target, rank: 2, derived: true})
+			es = append(es, &block[len(block)-1])
 		}
 	}
 	return newTable(t.ID, "hub-route", es)
@@ -250,8 +286,8 @@ func (ix *index) internetRoute(s *snapshot.Subnet) *Hop {
 // internetRoute is the table's route of 0.0.0.0/0 or ::/0 to an internet gateway.
 func (t *rtable) internetRoute() *Hop {
 	for _, p := range [...]netip.Prefix{open4, open6} {
-		for _, e := range t.byPfx[p] {
-			if e.targetKind == snapshot.TargetInternet && !e.drop {
+		for _, e := range t.entries {
+			if e.prefix == p && e.targetKind == snapshot.TargetInternet && !e.drop {
 				h := t.hop(e)
 				return &h
 			}

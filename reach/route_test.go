@@ -1,7 +1,9 @@
 package reach
 
 import (
+	"fmt"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -106,41 +108,65 @@ func TestHubSpokeSide(t *testing.T) {
 func TestLookup(t *testing.T) {
 	t.Parallel()
 	ix := newIndex(&snapshot.Snapshot{PrefixLists: []snapshot.PrefixList{{Entity: ent("pl-1", "aws"), CIDRs: []string{"10.20.2.0/24"}}}}, Options{})
-	vpc := ix.vpcTable(&snapshot.RouteTable{Entity: ent("rtb-1", "aws"), Routes: []snapshot.Route{
+	vpcRoutes := []snapshot.Route{
 		{Destination: "10.0.0.0/8", TargetKind: snapshot.TargetHub, TargetID: "tgw-1", State: "active", Origin: "static"},
 		{Destination: "10.20.1.0/24", TargetKind: snapshot.TargetPeering, TargetID: "pcx-gone", State: "blackhole", Origin: "static"},
 		{PrefixListID: "pl-1", TargetKind: snapshot.TargetPeering, TargetID: "pcx-1", State: "active", Origin: "static"},
 		{Destination: "10.30.0.0/16", TargetKind: snapshot.TargetVPN, TargetID: "vgw-1", State: "active", Origin: "propagated"},
 		{Destination: "10.30.0.0/16", TargetKind: snapshot.TargetPeering, TargetID: "pcx-2", State: "active", Origin: "static"},
-	}})
-	hub := ix.hubTable(&snapshot.HubRouteTable{Entity: ent("tgw-rtb", "aws"), Routes: []snapshot.HubRoute{
+		{Destination: "2600:1f18::/40", TargetKind: snapshot.TargetPeering, TargetID: "pcx-6", State: "active", Origin: "static"},
+	}
+	hubRoutes := []snapshot.HubRoute{
 		{Destination: "10.50.0.0/16", AttachmentIDs: []string{"att-prop"}, Type: "propagated", State: "active"},
 		{Destination: "10.50.0.0/16", AttachmentIDs: []string{"att-static"}, Type: "static", State: "active"},
-	}}, nil)
-	tests := []struct {
-		name   string
-		t      *rtable
-		prefix string
-		want   string // key#action#target
-	}{
-		{"more specific blackhole beats the less specific active route", vpc, "10.20.1.0/24", "10.20.1.0/24#blackhole#pcx-gone"},
-		{"an address inside the blackhole", vpc, "10.20.1.7/32", "10.20.1.0/24#blackhole#pcx-gone"},
-		{"twin: outside the blackhole the /8 forwards", vpc, "10.20.3.0/24", "10.0.0.0/8#forward#tgw-1"},
-		{"prefix-list route counts each entry", vpc, "10.20.2.5/32", "pl-1:10.20.2.0/24#forward#pcx-1"},
-		{"static beats propagated of the same prefix (VPC)", vpc, "10.30.0.0/16", "10.30.0.0/16#forward#pcx-2"},
-		{"static beats propagated of the same prefix (TGW)", hub, "10.50.1.0/24", "10.50.0.0/16#forward#att-static"},
-		{"a range wider than every route has no route", vpc, "10.0.0.0/7", ""},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := ""
-			if e := tc.t.lookup(netip.MustParsePrefix(tc.prefix)); e != nil {
-				h := tc.t.hop(e)
-				got = h.Key + "#" + h.Action + "#" + h.Target
-			}
-			if got != tc.want {
-				t.Errorf("lookup(%s) = %q, want %q", tc.prefix, got, tc.want)
-			}
-		})
+	// Large tables (a hub's) are indexed by prefix: the same routes among many others.
+	bigVPC, bigHub := slices.Clone(vpcRoutes), slices.Clone(hubRoutes)
+	for i := range 2 * smallTable {
+		p := fmt.Sprintf("10.%d.0.0/16", 100+i)
+		bigVPC = append(bigVPC, snapshot.Route{Destination: p, TargetKind: snapshot.TargetPeering, TargetID: "pcx-x", State: "active", Origin: "static"})
+		bigHub = append(bigHub, snapshot.HubRoute{Destination: p, AttachmentIDs: []string{"att-x"}, Type: "static", State: "active"})
+	}
+	tables := []struct {
+		size     string
+		vpc, hub *rtable
+	}{
+		{"small", ix.vpcTable(&snapshot.RouteTable{Entity: ent("rtb-1", "aws"), Routes: vpcRoutes}),
+			ix.hubTable(&snapshot.HubRouteTable{Entity: ent("tgw-rtb", "aws"), Routes: hubRoutes}, nil)},
+		{"large", ix.vpcTable(&snapshot.RouteTable{Entity: ent("rtb-1", "aws"), Routes: bigVPC}),
+			ix.hubTable(&snapshot.HubRouteTable{Entity: ent("tgw-rtb", "aws"), Routes: bigHub}, nil)},
+	}
+	if tables[0].vpc.byPfx != nil || tables[1].vpc.byPfx == nil {
+		t.Fatalf("small table indexed %v, large table indexed %v; want false, true", tables[0].vpc.byPfx != nil, tables[1].vpc.byPfx != nil)
+	}
+	for _, tb := range tables {
+		tests := []struct {
+			name   string
+			t      *rtable
+			prefix string
+			want   string // key#action#target
+		}{
+			{"more specific blackhole beats the less specific active route", tb.vpc, "10.20.1.0/24", "10.20.1.0/24#blackhole#pcx-gone"},
+			{"an address inside the blackhole", tb.vpc, "10.20.1.7/32", "10.20.1.0/24#blackhole#pcx-gone"},
+			{"twin: outside the blackhole the /8 forwards", tb.vpc, "10.20.3.0/24", "10.0.0.0/8#forward#tgw-1"},
+			{"prefix-list route counts each entry", tb.vpc, "10.20.2.5/32", "pl-1:10.20.2.0/24#forward#pcx-1"},
+			{"static beats propagated of the same prefix (VPC)", tb.vpc, "10.30.0.0/16", "10.30.0.0/16#forward#pcx-2"},
+			{"static beats propagated of the same prefix (TGW)", tb.hub, "10.50.1.0/24", "10.50.0.0/16#forward#att-static"},
+			{"a range wider than every route has no route", tb.vpc, "10.0.0.0/7", ""},
+			{"IPv6 matches IPv6 routes only", tb.vpc, "2600:1f18:0:4900::/64", "2600:1f18::/40#forward#pcx-6"},
+			{"twin: an IPv6 range outside every route has none", tb.vpc, "2600:1f19::/64", ""},
+		}
+		for _, tc := range tests {
+			t.Run(tb.size+"/"+tc.name, func(t *testing.T) {
+				got := ""
+				if e := tc.t.lookup(netip.MustParsePrefix(tc.prefix)); e != nil {
+					h := tc.t.hop(e)
+					got = h.Key + "#" + h.Action + "#" + h.Target
+				}
+				if got != tc.want {
+					t.Errorf("lookup(%s) = %q, want %q", tc.prefix, got, tc.want)
+				}
+			})
+		}
 	}
 }

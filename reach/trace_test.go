@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -98,4 +99,33 @@ func TestTrace(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTraceConcurrent asks one model several questions at once (run with -race): Trace
+// only reads the model.
+func TestTraceConcurrent(t *testing.T) {
+	t.Parallel()
+	m := Build(awsPeering(defaultNACL("acl-1", "subnet-1"), sg("sg-1", "vpc-1", []string{"eni-1"},
+		allow("sgr-dp", 0, "tcp", ports(443, 443), cidr(dp1+"/32"), cidr(dp2+"/32")))), Options{})
+	qs := []Query{
+		{From: "kong", To: "10.20.1.5", Port: 443},
+		{From: "internet", To: "10.20.1.5", Port: 443},
+		{From: dp2, To: "eni-1", Port: 8080},
+		{From: "10.20.3.4", To: "subnet-1", Protocol: "udp", Port: 53},
+	}
+	want := make([]Verdict, len(qs))
+	for i, q := range qs {
+		want[i] = m.Trace(q)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i, q := range qs {
+				if diff := cmp.Diff(want[i], m.Trace(q)); diff != "" {
+					t.Errorf("Trace(%+v) differs when concurrent (-first +now):\n%s", q, diff)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
