@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -21,6 +22,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown"
 
+	"github.com/dcgw-scan/dcgw-scan/reach"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -61,6 +63,8 @@ type Engine struct {
 	// price of computing a helper once per group that uses it instead of once.
 	groups      []ruleGroup
 	parallelism int
+	// reach are the reachability model's options (Params.ReachOptions).
+	reach reach.Options
 }
 
 // ruleGroup is one prepared query over some of the rules.
@@ -187,6 +191,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	for i, r := range found {
 		e.rules[i] = r.Rule
 	}
+	e.reach = opts.Params.ReachOptions()
 	e.parallelism = opts.Parallelism
 	if e.parallelism <= 0 {
 		e.parallelism = DefaultParallelism()
@@ -240,9 +245,10 @@ func configStore(params Params) (storage.Store, error) {
 // Rules returns the loaded rules sorted by id.
 func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
 
-// Input is a snapshot made ready for evaluation: the policy input document, and what
-// the results need from the snapshot (its scopes, its coverage gaps and where each
-// entity lives). Once it is made, the snapshot's entity collections are no longer read
+// Input is a snapshot made ready for evaluation: the policy input document (the
+// snapshot's JSON form plus the derived reach member, see inputValue), and what the
+// results need from the snapshot (its scopes, its coverage gaps and where each entity
+// lives). Once it is made, the snapshot's entity collections are no longer read
 // (ConsumeInput releases them while it converts).
 type Input struct {
 	value  ast.Value
@@ -251,21 +257,22 @@ type Input struct {
 	locs   map[string]location
 }
 
-// NewInput converts the snapshot for evaluation.
-func NewInput(snap *snapshot.Snapshot) (*Input, error) { return newInput(snap, false) }
+// NewInput converts the snapshot for evaluation by this engine (the reachability
+// model is built with the engine's parameters).
+func (e *Engine) NewInput(snap *snapshot.Snapshot) (*Input, error) { return e.newInput(snap, false) }
 
 // ConsumeInput is NewInput for a caller that needs nothing but the scopes from the
 // snapshot afterwards (and the Document's spans): it drops each entity collection as
 // soon as it is converted, and leaves the snapshot as ReleaseEntities does, so a large
 // estate is never held twice in memory.
-func ConsumeInput(snap *snapshot.Snapshot) (*Input, error) { return newInput(snap, true) }
+func (e *Engine) ConsumeInput(snap *snapshot.Snapshot) (*Input, error) { return e.newInput(snap, true) }
 
-func newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
+func (e *Engine) newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
 	if snap == nil {
 		return nil, errors.New("evaluate: no snapshot")
 	}
 	in := &Input{scopes: slices.Clone(snap.Scopes), gaps: snap.CoverageGaps(), locs: locations(snap)}
-	value, err := inputValue(snap, consume)
+	value, err := inputValue(snap, newReachInput(reach.Build(snap, e.reach)), consume)
 	if err != nil {
 		return nil, fmt.Errorf("convert snapshot to policy input: %w", err)
 	}
@@ -275,7 +282,7 @@ func newInput(snap *snapshot.Snapshot, consume bool) (*Input, error) {
 
 // Evaluate runs every rule on the snapshot: NewInput, then EvaluateInput.
 func (e *Engine) Evaluate(ctx context.Context, snap *snapshot.Snapshot) (*Result, error) {
-	in, err := NewInput(snap)
+	in, err := e.NewInput(snap)
 	if err != nil {
 		return nil, err
 	}
@@ -453,8 +460,14 @@ func decodeFinding(el any) (Finding, error) {
 				return Finding{}, fmt.Errorf("evidence: want an object, got %s", typeName(v))
 			}
 			f.Evidence = m
+		case "path":
+			hops, err := decodePath(v)
+			if err != nil {
+				return Finding{}, fmt.Errorf("path: %w", err)
+			}
+			f.Path = hops
 		default:
-			return Finding{}, fmt.Errorf("unknown key %q (want resource, msg, key, evidence)", k)
+			return Finding{}, fmt.Errorf("unknown key %q (want resource, msg, key, evidence, path)", k)
 		}
 	}
 	if f.ResourceID == "" {
@@ -464,6 +477,30 @@ func decodeFinding(el any) (Finding, error) {
 		return Finding{}, errors.New("msg: missing or empty")
 	}
 	return f, nil
+}
+
+// decodePath decodes a deny element's path: an array of hops as input.reach.flows
+// carries them (reach.Hop); a member a hop does not have is an error.
+func decodePath(v any) ([]reach.Hop, error) {
+	if _, ok := v.([]any); !ok {
+		return nil, fmt.Errorf("want an array of hops, got %s", typeName(v))
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var hops []reach.Hop
+	if err := dec.Decode(&hops); err != nil {
+		return nil, fmt.Errorf("want hops as in input.reach.flows[_].hops: %w", err)
+	}
+	for i, h := range hops {
+		if h.ResourceID == "" {
+			return nil, fmt.Errorf("hop %d: resource_id: missing or empty", i)
+		}
+	}
+	return hops, nil
 }
 
 // brief renders a deny element for an error message, cut to a readable length.

@@ -535,7 +535,22 @@ func TestEvaluateErrors(t *testing.T) {
 		{
 			name: "unknown member",
 			body: "\ndeny contains {\"resource\": \"r\", \"message\": \"m\"}\n",
-			want: `rule DCGW-CIDR-900 (policies/cidr/x.rego): deny element {"message":"m","resource":"r"}: unknown key "message" (want resource, msg, key, evidence)`,
+			want: `rule DCGW-CIDR-900 (policies/cidr/x.rego): deny element {"message":"m","resource":"r"}: unknown key "message" (want resource, msg, key, evidence, path)`,
+		},
+		{
+			name: "path not an array",
+			body: "\ndeny contains {\"resource\": \"r\", \"msg\": \"m\", \"path\": {}}\n",
+			want: `rule DCGW-CIDR-900 (policies/cidr/x.rego): deny element {"msg":"m","path":{},"resource":"r"}: path: want an array of hops, got object`,
+		},
+		{
+			name: "path hop with an unknown member",
+			body: "\ndeny contains {\"resource\": \"r\", \"msg\": \"m\", \"path\": [{\"resource_id\": \"sg-1\", \"rule\": 1}]}\n",
+			want: `rule DCGW-CIDR-900 (policies/cidr/x.rego): deny element {"msg":"m","path":[{"resource_id":"sg-1","rule":1}],"resource":"r"}: path: want hops as in input.reach.flows[_].hops: json: unknown field "rule"`,
+		},
+		{
+			name: "path hop without a resource",
+			body: "\ndeny contains {\"resource\": \"r\", \"msg\": \"m\", \"path\": [{\"kind\": \"filter\"}]}\n",
+			want: `rule DCGW-CIDR-900 (policies/cidr/x.rego): deny element {"msg":"m","path":[{"kind":"filter"}],"resource":"r"}: path: hop 0: resource_id: missing or empty`,
 		},
 	}
 	for _, tc := range tests {

@@ -2,19 +2,49 @@ package policies
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/dcgw-scan/dcgw-scan/internal/regovalue"
+	"github.com/dcgw-scan/dcgw-scan/reach"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
+// ReachMember is the member of the input document that holds the reachability model:
+// input.reach.flows, the admitted flows (reach.Flow), and input.reach.destinations, the
+// gateway-facing destinations they land on. It is derived from the snapshot, never read
+// from a snapshot file.
+const ReachMember = "reach"
+
+// reachInput is the JSON form of input.reach.
+type reachInput struct {
+	Destinations map[string]reach.Destination `json:"destinations"`
+	Flows        []reach.Flow                 `json:"flows"`
+}
+
+// newReachInput is what input.reach shows of model m: every destination, and the flows
+// that cross a network's boundary. Traffic from a destination's own network (its own
+// address space, its own members by reference) is no finding by itself (DESIGN.md,
+// "Verdicts are about traffic, not entries") and is most of the flows of an estate, so it
+// is left out; `dcgw-scan path` still answers for it.
+func newReachInput(m *reach.Model) reachInput {
+	all := m.Flows()
+	flows := make([]reach.Flow, 0, len(all))
+	for _, f := range all {
+		if !f.Source.WithinDestinationNetwork {
+			flows = append(flows, f)
+		}
+	}
+	return reachInput{Destinations: m.Destinations(), Flows: flows}
+}
+
 // inputValue turns the snapshot into the policy input document: its JSON form as an
-// OPA value (regovalue), converted member by member with one Converter. With release,
-// each member is dropped from snap as soon as it is converted, so that the typed
-// entities and their policy form are never both whole in memory; snap then holds what
-// ReleaseEntities keeps, also when the conversion fails.
-func inputValue(snap *snapshot.Snapshot, release bool) (ast.Value, error) {
+// OPA value (regovalue), converted member by member with one Converter, and derived
+// as the reach member. With release, each member is dropped from snap as soon as it is
+// converted, so that the typed entities and their policy form are never both whole in
+// memory; snap then holds what ReleaseEntities keeps, also when the conversion fails.
+func inputValue(snap *snapshot.Snapshot, derived reachInput, release bool) (ast.Value, error) {
 	members, err := regovalue.Members(snap)
 	if err != nil {
 		return nil, err
@@ -25,15 +55,27 @@ func inputValue(snap *snapshot.Snapshot, release bool) (ast.Value, error) {
 		defer func() { *snap = kept }()
 	}
 	c := regovalue.NewConverter()
-	pairs := make([][2]*ast.Term, 0, len(members))
-	for _, m := range members {
-		v, err := c.ToValue(m.Field.Interface())
+	pairs := make([][2]*ast.Term, 0, len(members)+1)
+	// The derived member first, so the model is garbage before the entities are
+	// converted, with a converter of its own that converts the slices flows share (the
+	// hops of one path, the addresses of one source) once.
+	rc := regovalue.NewConverter()
+	for _, t := range []reflect.Type{reflect.TypeFor[[]reach.Hop](), reflect.TypeFor[[]string](), reflect.TypeFor[[]reach.PortRange]()} {
+		rc.ShareSlices(t)
+	}
+	rv, err := rc.ToValue(derived)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ReachMember, err)
+	}
+	pairs = append(pairs, [2]*ast.Term{ast.StringTerm(ReachMember), ast.NewTerm(rv)})
+	for _, f := range members {
+		v, err := c.ToValue(f.Field.Interface())
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", m.Name, err)
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(m.Name), ast.NewTerm(v)})
+		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(f.Name), ast.NewTerm(v)})
 		if release {
-			m.Field.SetZero()
+			f.Field.SetZero()
 		}
 	}
 	return ast.NewObject(pairs...), nil

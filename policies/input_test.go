@@ -4,30 +4,43 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/dcgw-scan/dcgw-scan/internal/regovalue"
 	"github.com/dcgw-scan/dcgw-scan/internal/synth"
+	"github.com/dcgw-scan/dcgw-scan/reach"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
 // TestConsumeInput checks that the consuming conversion gives the input of the
-// snapshot's JSON form, the locations and scopes of the whole snapshot, and leaves the
-// snapshot as ReleaseEntities does.
+// snapshot's JSON form plus the reach member (the model built from the whole
+// snapshot), the locations and scopes of the whole snapshot, and leaves the snapshot as
+// ReleaseEntities does.
 func TestConsumeInput(t *testing.T) {
 	t.Parallel()
 	full := synth.Generate(synth.Options{Networks: 50, Seed: 1})
 	full.Name = "synthetic"
-	want, err := regovalue.ToValue(full)
+	snapValue, err := regovalue.ToValue(full)
 	if err != nil {
 		t.Fatal(err)
 	}
+	m := reach.Build(full, reach.Options{})
+	if len(m.Flows()) == 0 {
+		t.Fatal("the synthetic estate has no flows: the test would prove nothing about input.reach")
+	}
+	reachValue, err := regovalue.ToValue(newReachInput(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := snapValue.(ast.Object).Copy()
+	want.Insert(ast.StringTerm(ReachMember), ast.NewTerm(reachValue))
 	wantLocs := locations(full)
 	kept := snapshot.Snapshot{SchemaVersion: full.SchemaVersion, Name: full.Name, CollectedAt: full.CollectedAt, Scopes: full.Scopes}
 	if len(full.Networks) == 0 || len(full.Konnect.Networks) == 0 || len(kept.Scopes) == 0 {
 		t.Fatal("the synthetic estate has no networks, Konnect networks or scopes: the test would prove nothing")
 	}
 
-	in, err := ConsumeInput(full)
+	in, err := (&Engine{}).ConsumeInput(full)
 	if err != nil {
 		t.Fatalf("ConsumeInput: %v", err)
 	}
@@ -49,7 +62,7 @@ func TestConsumeInput(t *testing.T) {
 func TestNewInputReadOnly(t *testing.T) {
 	t.Parallel()
 	snap := synth.Generate(synth.Options{Networks: 50, Seed: 1})
-	if _, err := NewInput(snap); err != nil {
+	if _, err := (&Engine{}).NewInput(snap); err != nil {
 		t.Fatalf("NewInput: %v", err)
 	}
 	if diff := cmp.Diff(synth.Generate(synth.Options{Networks: 50, Seed: 1}), snap); diff != "" {
@@ -79,5 +92,33 @@ func TestLocations(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(location{})); diff != "" {
 		t.Errorf("locations mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestReachInputLeavesOutIntraNetwork checks that input.reach lists every destination
+// and every flow but those from the destination's own network.
+func TestReachInputLeavesOutIntraNetwork(t *testing.T) {
+	t.Parallel()
+	m := reach.Build(synth.Generate(synth.Options{Networks: 50, Seed: 1}), reach.Options{})
+	within := 0
+	for _, f := range m.Flows() {
+		if f.Source.WithinDestinationNetwork {
+			within++
+		}
+	}
+	if within == 0 || within == len(m.Flows()) {
+		t.Fatalf("%d of %d flows are intra-network: the test would prove nothing", within, len(m.Flows()))
+	}
+	in := newReachInput(m)
+	if got, want := len(in.Flows), len(m.Flows())-within; got != want {
+		t.Errorf("%d flows, want %d", got, want)
+	}
+	for _, f := range in.Flows {
+		if f.Source.WithinDestinationNetwork {
+			t.Fatalf("intra-network flow in input.reach: %+v", f)
+		}
+	}
+	if len(in.Destinations) != len(m.Destinations()) {
+		t.Errorf("%d destinations, want %d", len(in.Destinations), len(m.Destinations()))
 	}
 }

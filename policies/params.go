@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/dcgw-scan/dcgw-scan/reach"
 )
 
 // Params are the thresholds and allow-lists rules read as data.config. They come from
@@ -49,6 +51,15 @@ type Params struct {
 	AzureDefaultKonnectCIDR string `json:"azure_default_konnect_cidr" yaml:"azure_default_konnect_cidr"`
 	// Custom is free-form data for custom rules, at data.config.custom.
 	Custom map[string]any `json:"custom,omitempty" yaml:"custom"`
+}
+
+// ReachOptions are the reachability model's options from the parameters, so the model
+// and the rules agree on which load balancers are the edge.
+func (p Params) ReachOptions() reach.Options {
+	return reach.Options{
+		EdgeLoadBalancers:   slices.Clone(p.EdgeLoadBalancers),
+		AllowedSourceRanges: slices.Clone(p.AllowedSourceRanges),
+	}
 }
 
 // DefaultParams are the values used where the config is silent.

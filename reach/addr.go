@@ -93,3 +93,68 @@ func overlapsOutside(p netip.Prefix, set, except []netip.Prefix) bool {
 
 // isOpen reports whether p is a whole address family (0.0.0.0/0 or ::/0).
 func isOpen(p netip.Prefix) bool { return p.Bits() == 0 }
+
+// prefixSet answers whether a prefix overlaps any of many prefixes in O(log n): per
+// address family, the prefixes as intervals sorted by first address with the running
+// maximum of their last addresses.
+type prefixSet struct {
+	v4, v6 intervals
+}
+
+type intervals struct {
+	first, maxLast []netip.Addr
+}
+
+func newPrefixSet(ps []netip.Prefix) prefixSet {
+	var v4, v6 []netip.Prefix
+	for _, p := range ps {
+		if p.Addr().Is4() {
+			v4 = append(v4, p)
+		} else {
+			v6 = append(v6, p)
+		}
+	}
+	return prefixSet{v4: newIntervals(v4), v6: newIntervals(v6)}
+}
+
+func newIntervals(ps []netip.Prefix) intervals {
+	slices.SortFunc(ps, func(a, b netip.Prefix) int { return a.Masked().Addr().Compare(b.Masked().Addr()) })
+	iv := intervals{first: make([]netip.Addr, len(ps)), maxLast: make([]netip.Addr, len(ps))}
+	for i, p := range ps {
+		iv.first[i] = p.Masked().Addr()
+		iv.maxLast[i] = lastAddr(p)
+		if i > 0 && iv.maxLast[i-1].Compare(iv.maxLast[i]) > 0 {
+			iv.maxLast[i] = iv.maxLast[i-1]
+		}
+	}
+	return iv
+}
+
+// overlaps reports whether p shares an address with a prefix of the set: among the
+// intervals that start at or before p's last address, the one ending last ends at or
+// after p's first.
+func (s prefixSet) overlaps(p netip.Prefix) bool {
+	iv := s.v6
+	if p.Addr().Is4() {
+		iv = s.v4
+	}
+	last := lastAddr(p)
+	n, _ := slices.BinarySearchFunc(iv.first, last, func(a, t netip.Addr) int {
+		if a.Compare(t) <= 0 {
+			return -1
+		}
+		return 1
+	})
+	return n > 0 && iv.maxLast[n-1].Compare(p.Masked().Addr()) >= 0
+}
+
+// lastAddr is the last address of p.
+func lastAddr(p netip.Prefix) netip.Addr {
+	p = p.Masked()
+	b := p.Addr().AsSlice()
+	for i := p.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 1 << (7 - i%8)
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a
+}

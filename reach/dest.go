@@ -134,7 +134,9 @@ func (ix *index) awsDests(nid string, onlyEdge bool) []*dest {
 		sets[id] = slices.Compact(gs)
 		switch kinds[id] {
 		case "load-balancer":
-			if !onlyEdge || ix.edge[id] {
+			// A group attached to a load balancer the snapshot does not hold (another
+			// account's, or one not collected) guards nothing the model can place.
+			if ix.lbs[id] != nil && (!onlyEdge || ix.edge[id]) {
 				lbs = append(lbs, id)
 			}
 		case "resource-gateway":

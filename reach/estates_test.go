@@ -69,3 +69,29 @@ func TestEstates(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownLoadBalancer checks that a security group attached to a load balancer the
+// snapshot does not hold is no destination (and no crash).
+func TestUnknownLoadBalancer(t *testing.T) {
+	t.Parallel()
+	snap := &snapshot.Snapshot{
+		Konnect: snapshot.Konnect{Networks: []snapshot.KonnectNetwork{{
+			Entity: snapshot.Entity{ID: "kn-1", Provider: "konnect"}, CIDR: "10.100.0.0/16", DataPlaneIPs: []string{"10.100.1.10"},
+			Attachments: []snapshot.KonnectAttachment{{ID: "att-1", Kind: snapshot.AttachAWSVPCPeering, NetworkID: "vpc-1"}},
+		}}},
+		Networks: []snapshot.Network{{Entity: snapshot.Entity{ID: "vpc-1", Provider: "aws"}, Kind: "aws-vpc", CIDRs: []string{"10.0.0.0/16"}}},
+		Subnets:  []snapshot.Subnet{{Entity: snapshot.Entity{ID: "subnet-1", Provider: "aws"}, NetworkID: "vpc-1", CIDRs: []string{"10.0.1.0/24"}}},
+		Firewalls: []snapshot.Firewall{{
+			Entity: snapshot.Entity{ID: "sg-1", Provider: "aws"}, Kind: "aws-security-group", NetworkID: "vpc-1", Stateful: true,
+			AttachedTo: []snapshot.Attachment{{Kind: "load-balancer", ID: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/gone/1"}},
+			Rules: []snapshot.FirewallRule{{ID: "sgr-1", Direction: "ingress", Action: "allow", Protocol: "tcp",
+				Ports: []snapshot.PortRange{{From: 22, To: 22}}, Sources: []snapshot.Address{{Kind: "cidr", Value: "0.0.0.0/0"}}}},
+		}},
+	}
+	m := Build(snap, Options{})
+	for k, d := range m.Destinations() {
+		if d.Kind == "load-balancer" {
+			t.Errorf("destination %s for a load balancer not in the snapshot", k)
+		}
+	}
+}

@@ -252,8 +252,12 @@ func (l *layer) buildImplicitDeny() Hop {
 }
 
 func ruleHop(r *crule, action string) Hop {
-	return Hop{Kind: "filter", ResourceID: r.fwID, ResourceKind: r.fwKind, Key: r.key, Direction: r.direction,
+	h := Hop{Kind: "filter", ResourceID: r.fwID, ResourceKind: r.fwKind, Key: r.key, Direction: r.direction,
 		Action: action, Implicit: r.implicit, Note: r.note}
+	if r.index >= 0 {
+		h.RuleIndex = &r.index
+	}
+	return h
 }
 
 // noneHop is the hop of a level without a firewall, which admits.

@@ -34,6 +34,8 @@ type crule struct {
 	targets   []string // GCP targets as kind:value
 	implicit  bool
 	note      string
+	// index is the rule's position in the firewall's rules; -1 for an implicit rule.
+	index int
 }
 
 // cfw is a firewall and, once compiled (rules), its ingress and egress rules in
@@ -60,6 +62,7 @@ func (ix *index) rules(c *cfw) *cfw {
 			continue // disabled rules do not apply
 		}
 		cr := ix.compileRule(fw, r)
+		cr.index = j
 		if r.Direction == "egress" {
 			c.egress = append(c.egress, cr)
 		} else {
@@ -273,7 +276,7 @@ func nsgDefaults(fw *snapshot.Firewall, ingress []*crule) []*crule {
 		if src == "*" {
 			kind = snapshot.AddrAny
 		}
-		c := &crule{fwID: fw.ID, fwKind: fw.Kind, key: name, direction: "ingress", allow: allow, priority: prio,
+		c := &crule{fwID: fw.ID, fwKind: fw.Kind, key: name, direction: "ingress", allow: allow, priority: prio, index: -1,
 			proto: "all", ports: []PortRange{{From: 0, To: 65535}}, implicit: true,
 			note: "Azure default rule (not in the snapshot)"}
 		c.sources = []caddr{{kind: kind, value: src, lower: strings.ToLower(src), open: kind == snapshot.AddrAny}}

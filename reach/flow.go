@@ -3,6 +3,8 @@ package reach
 import (
 	"net/netip"
 	"slices"
+
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
 var (
@@ -37,8 +39,61 @@ func (e *evaluator) sourcesFor(d *dest) []*src {
 		out = append(out, k.netSrc)
 	}
 	out = append(out, ix.custSrcs[d.network]...)
+	out = append(out, rangeSources(ix, d, out)...)
 	e.srcs = out
 	return out
+}
+
+// rangeRoute is the routing of a range source: assumed, as the snapshot does not say
+// how the range arrives.
+var rangeRoute = &route{forward: true, ret: true, evaluated: true}
+
+// rangeSources are the address ranges that allow rules in front of d name and that the
+// snapshot does not describe: not internet-wide, not overlapping a source already listed
+// (the Konnect networks, the customer networks routed to d) nor any other network of the
+// snapshot (whose traffic the model routes, and does not route to d); one source per
+// distinct range, sorted.
+func rangeSources(ix *index, d *dest, known []*src) []*src {
+	seen := map[netip.Prefix]bool{}
+	var ps []netip.Prefix
+	for _, l := range d.layers {
+		for _, r := range l.rules {
+			if !r.allow {
+				continue
+			}
+			for i := range r.sources {
+				a := &r.sources[i]
+				if a.open || (a.kind != snapshot.AddrCIDR && a.kind != snapshot.AddrPrefixList) {
+					continue
+				}
+				for _, p := range a.prefixes {
+					if p.Bits() == 0 || seen[p] || ix.described.overlaps(p) || coveredBySource(p, known) {
+						continue
+					}
+					seen[p] = true
+					ps = append(ps, p)
+				}
+			}
+		}
+	}
+	slices.SortFunc(ps, func(a, b netip.Prefix) int { return a.Compare(b) })
+	out := make([]*src, len(ps))
+	for i, p := range ps {
+		out[i] = &src{class: ClassRange, id: p.String(), prefixes: []netip.Prefix{p}, kong: -1, rt: rangeRoute,
+			out: Source{Class: ClassRange, ID: p.String(), Addresses: []string{p.String()}}}
+	}
+	return out
+}
+
+// coveredBySource reports whether p overlaps the addresses of a source other than the
+// internet.
+func coveredBySource(p netip.Prefix, srcs []*src) bool {
+	for _, s := range srcs {
+		if s.class != ClassInternet && overlapsAny(p, s.prefixes) {
+			return true
+		}
+	}
+	return false
 }
 
 // customerSources are the edge load balancers and the networks of network nid and of

@@ -18,6 +18,7 @@ type index struct {
 	subnets      map[string]*snapshot.Subnet
 	subnetsByNet map[string][]*snapshot.Subnet
 	netRanges    map[string][]netip.Prefix // network CIDRs, else its subnets' ranges (GCP)
+	described    prefixSet                 // every range of every network of the snapshot
 	prefixLists  map[string][]netip.Prefix
 	openPLs      map[string]bool
 
@@ -123,6 +124,11 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 			ix.netRanges[sn.NetworkID] = append(ix.netRanges[sn.NetworkID], parsePrefixes(sn.CIDRs)...)
 		}
 	}
+	var all []netip.Prefix
+	for _, ps := range ix.netRanges {
+		all = append(all, ps...)
+	}
+	ix.described = newPrefixSet(all)
 	for i := range s.RouteTables {
 		rt := &s.RouteTables[i]
 		ix.rawTables[rt.ID] = rt

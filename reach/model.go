@@ -50,6 +50,12 @@ const (
 	ClassEdge = "edge"
 	// ClassNetwork is one customer network (its address ranges).
 	ClassNetwork = "network"
+	// ClassRange is an address range a rule in front of the destination names that is
+	// none of the above: not the internet, no Konnect network, no network of the
+	// snapshot connected to the destination (an on-premises range behind a VPN, a
+	// partner's range). Its routing is not checked (it may arrive over a VPN, a hub or
+	// Direct Connect the snapshot does not describe).
+	ClassRange = "range"
 )
 
 // PortRange is an inclusive port range.
@@ -155,6 +161,9 @@ type Hop struct {
 	// ReplyPorts the ephemeral ports it admits.
 	ReplyKey   string      `json:"reply_key,omitempty"`
 	ReplyPorts []PortRange `json:"reply_ports,omitempty"`
+	// RuleIndex is, for a filter hop of a rule in the snapshot, the rule's position in
+	// its firewall's rules (firewalls[_].rules[rule_index]); absent for implicit rules.
+	RuleIndex *int `json:"rule_index,omitempty"`
 	// Implicit marks an entry that is not in the snapshot but applies by the provider's
 	// documentation (the NACL "*" deny, NSG default rules, GCP's implied deny).
 	Implicit bool `json:"implicit,omitempty"`

@@ -392,9 +392,10 @@ func addResult(run *gosarif.Run, r policies.Rule, f policies.Finding, uri string
 	if len(f.Evidence) > 0 {
 		props.Add("evidence", f.Evidence)
 	}
+	msg := firstNonEmpty(strings.TrimSpace(f.Message), firstNonEmpty(r.Title, f.RuleID)) + pathLinks(f.Path)
 	result := run.CreateResultForRule(f.RuleID).
 		WithLevel(Level(sev)).
-		WithMessage(gosarif.NewTextMessage(firstNonEmpty(strings.TrimSpace(f.Message), firstNonEmpty(r.Title, f.RuleID)))).
+		WithMessage(gosarif.NewTextMessage(msg)).
 		AddLocation(loc).
 		WithPartialFingerprints(map[string]string{FingerprintKey: f.Fingerprint()})
 	if len(props.Properties) > 0 {
@@ -413,6 +414,21 @@ func snapshotLocation(uri string, doc *snapshot.Document, id string) *gosarif.Lo
 	return gosarif.NewLocation().WithPhysicalLocation(gosarif.NewPhysicalLocation().
 		WithArtifactLocation(gosarif.NewArtifactLocation().WithURI(uri).WithURIBaseID(URIBaseID)).
 		WithRegion(gosarif.NewRegion().WithStartLine(start).WithEndLine(end)))
+}
+
+// pathLinks is " Path: [rtb-1](1) → [acl-1](2) → [sg-1](3).": GitHub code scanning
+// links a result's related locations only where its message embeds them as
+// [text](id); empty without a path.
+func pathLinks(path []reach.Hop) string {
+	if len(path) == 0 {
+		return ""
+	}
+	links := make([]string, len(path))
+	for i, h := range path {
+		label := strings.NewReplacer("[", "(", "]", ")").Replace(h.ResourceID)
+		links[i] = fmt.Sprintf("[%s](%d)", label, i+1)
+	}
+	return " Path: " + strings.Join(links, " → ") + "."
 }
 
 // addPath gives a result with a path its hops twice, as GitHub code scanning reads

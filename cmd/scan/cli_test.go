@@ -38,6 +38,10 @@ func TestCLI(t *testing.T) {
 		{name: "policy list with a custom rule", args: []string{"policy", "list", "--policy", "testdata/policies/custom-good"}, code: exitClean, out: "ACME-FW-001"},
 		{name: "policy test", args: []string{"policy", "test"}, code: exitClean, lastLine: "passed, 0 failed"},
 		{name: "policy test with custom tests", args: []string{"policy", "test", "testdata/policies/custom-good", "-v"}, code: exitClean, out: "PASS data.acme.firewall.no_ssh_test.test_ssh_found"},
+		{name: "policy test of a rule on paths", args: []string{"policy", "test", "testdata/policies/custom-reach", "-v"}, code: exitClean, out: "PASS data.acme.path.no_ssh_test.test_ssh_from_internet"},
+		// The writing-rules example on input.reach finds the bastion's tcp 22, with its path.
+		{name: "check with a custom rule on paths", args: []string{"check", "../../testdata/estates/aws-reach-violating/snapshot.json", "--policy", "testdata/policies/custom-reach", "--format", "text"},
+			code: exitFindings, out: "ACME-PATH-001 No path from the internet to SSH: tcp 22 is open to the internet on subnet-047c88c508b1733f4\n      path 1: aws-network-acl acl-0fda3475d079843c4 ingress/100: allow (reply egress/100 on 1024-65535)\n      path 2: aws-security-group sg-0f58a49307e97de01 sgr-05cda7dac14379c17: allow"},
 		{name: "policy test with a failing test", args: []string{"policy", "test", "testdata/policies/custom-failing"}, code: exitFindings, out: "FAIL data.acme.failing_test.test_that_fails"},
 		{name: "policy test with a broken rule", args: []string{"policy", "test", "testdata/policies/malformed"}, code: exitUsage, errLine: "broken.rego:"},
 	}

@@ -56,40 +56,27 @@ var estateCases = []estateCase{
 			"DCGW-FW-001 sg-09d8c7b6a5f4e3d21",
 			"DCGW-FW-001 sg-0c6a3f9e1b2d48a57",
 			"DCGW-FW-002 sg-0c6a3f9e1b2d48a57",
-			"DCGW-FW-003 sg-09d8c7b6a5f4e3d21",
 			"DCGW-FW-004 arn:aws:elasticloadbalancing:us-east-2:384920175563:targetgroup/dcgw-private/6d0ecf831eec9f09",
 			"DCGW-FW-005 sg-0123a4b5c6d7e8f90",
 		},
 	},
 	{
-		// Today's rules judge network ACL entries one by one: the default NACLs and the
-		// data tier's intra-VPC entry are false alarms (issue 17); once the firewall rules
-		// decide on paths this estate has no finding and exits 0.
+		// Default network ACLs (allow all) in front of tight security groups, and an
+		// intra-VPC ACL entry: no traffic the rules care about is admitted (issue 17).
 		name: "aws-reach-compliant",
-		exit: exitFindings,
-		findings: []string{
-			"DCGW-FW-001 acl-0044303bd0e88f12b",
-			"DCGW-FW-001 acl-0044303bd0e88f12b",
-			"DCGW-FW-001 acl-0c0e7b6950f23eeb8",
-			"DCGW-FW-003 acl-0044303bd0e88f12b",
-			"DCGW-FW-003 acl-0044303bd0e88f12b",
-			"DCGW-FW-003 acl-0a50d3d355144692e",
-			"DCGW-FW-003 acl-0c0e7b6950f23eeb8",
-		},
+		exit: exitClean,
 	},
 	{
-		// Today's findings (issue 17): false alarms on the default NACLs and on the strict
-		// NACL's Konnect-wide entry; the edge SG's tcp 22 and catalog-prod's prefix list
-		// holding 0.0.0.0/0 are missed. README.md lists what the path-based rules expect.
+		// Exposure that shows only on the path: the edge group's tcp 22, a prefix list
+		// holding 0.0.0.0/0 on a spoke that reaches Kong only through its own hub table,
+		// a bastion behind the default ACL; no finding on the default ACLs themselves nor
+		// on the strict ACL's Konnect-wide entry behind a data-plane-only group.
 		name: "aws-reach-violating",
 		exit: exitFindings,
 		findings: []string{
-			"DCGW-FW-001 acl-011fea986e08b0d6b",
-			"DCGW-FW-001 acl-0fda3475d079843c4",
+			"DCGW-FW-001 sg-0845bea36da2bd0e1",
 			"DCGW-FW-001 sg-0f58a49307e97de01",
-			"DCGW-FW-002 acl-0ed8eec4309fee387",
-			"DCGW-FW-003 acl-011fea986e08b0d6b",
-			"DCGW-FW-003 acl-0fda3475d079843c4",
+			"DCGW-FW-006 sg-0a08c3f16b9154deb",
 			"DCGW-HUB-004 tgw-rtb-0b6fce4d98c2ca67e",
 		},
 	},
@@ -146,7 +133,7 @@ var estateCases = []estateCase{
 		},
 		notEvaluated: notEvaluatedIn("aws/384920175563/us-west-2/ec2",
 			"DCGW-CIDR-001", "DCGW-CIDR-002", "DCGW-CIDR-003", "DCGW-CIDR-004", "DCGW-CIDR-005",
-			"DCGW-EP-005", "DCGW-FW-001", "DCGW-FW-002", "DCGW-FW-003", "DCGW-FW-005",
+			"DCGW-EP-005", "DCGW-FW-001", "DCGW-FW-002", "DCGW-FW-003", "DCGW-FW-005", "DCGW-FW-006",
 			"DCGW-HUB-001", "DCGW-HUB-002", "DCGW-HUB-003", "DCGW-HUB-004", "DCGW-HUB-005", "DCGW-HUB-006",
 		).and("aws/384920175563/global/route53", "DCGW-DNS-001", "DCGW-TLS-001"),
 	},

@@ -96,6 +96,9 @@ func TestCollectThenCheck(t *testing.T) {
 		// vnet-hr is reachable from Kong now, and its NSG has only Azure's defaults:
 		// AllowVnetInBound admits every protocol from VirtualNetwork.
 		"DCGW-FW-003 " + nsgHR + " " + nsgHR + "/defaultSecurityRules/AllowVnetInBound",
+		// The same default admits the whole Konnect range over the hub, not only the
+		// data plane IPs: the path names that default rule.
+		"DCGW-FW-002 " + nsgHR + " " + nsgHR + "/defaultSecurityRules/AllowVnetInBound",
 	}
 	slices.Sort(want)
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -186,7 +186,7 @@ func (s reportSetup) evaluate(ctx context.Context, eng *policies.Engine, doc *sn
 	// The reports need only the snapshot's scopes and spans from here on: the
 	// conversion gives the entities' memory back as it goes (it matters on large
 	// estates).
-	in, err := policies.ConsumeInput(doc.Snapshot)
+	in, err := eng.ConsumeInput(doc.Snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate %s: %w", name, err)
 	}

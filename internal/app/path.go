@@ -117,12 +117,7 @@ func unknownTo(to, path string, doc *snapshot.Document, reason string) error {
 
 // reachOptions are the model's options from the config's rule parameters, as the rules
 // see them.
-func reachOptions(cfg Config) reach.Options {
-	return reach.Options{
-		EdgeLoadBalancers:   cfg.EdgeLoadBalancers,
-		AllowedSourceRanges: cfg.AllowedSourceRanges,
-	}
-}
+func reachOptions(cfg Config) reach.Options { return cfg.Params.ReachOptions() }
 
 // query validates the question.
 func (o PathOptions) query() (reach.Query, error) {

@@ -36,6 +36,31 @@ type Converter struct {
 	// those of the member being converted (nil outside any struct).
 	fields []*sharing
 	cur    *sharing
+	// shared are the slice types ShareSlices names, and slices the terms of the
+	// slices of those types converted so far, by backing array and length.
+	shared map[reflect.Type]bool
+	slices map[sliceID]*ast.Term
+}
+
+// sliceID identifies a slice by its type, backing array and length.
+type sliceID struct {
+	t   reflect.Type
+	ptr uintptr
+	n   int
+}
+
+// ShareSlices makes c convert slices of type t that share their backing array and
+// length (the same slice referred to from many places, such as the hops of flows that
+// take the same path) into one term. It is for values whose slices are shared by
+// construction: a lookup per slice costs more than it saves on slices that are not.
+func (c *Converter) ShareSlices(t reflect.Type) {
+	if t.Kind() != reflect.Slice {
+		return
+	}
+	if c.shared == nil {
+		c.shared, c.slices = map[reflect.Type]bool{}, map[sliceID]*ast.Term{}
+	}
+	c.shared[t] = true
 }
 
 // NewConverter returns a Converter that shares nothing yet.
@@ -182,6 +207,18 @@ func (c *Converter) toTerm(v reflect.Value) (*ast.Term, error) {
 		}
 		if t.Elem().Kind() == reflect.Uint8 {
 			return viaJSON(v) // []byte is base64 in JSON
+		}
+		if c.shared[t] && v.Len() > 0 {
+			id := sliceID{t: t, ptr: v.Pointer(), n: v.Len()}
+			if x, ok := c.slices[id]; ok {
+				return x, nil
+			}
+			x, err := c.array(v)
+			if err != nil {
+				return nil, err
+			}
+			c.slices[id] = x
+			return x, nil
 		}
 		fallthrough
 	case reflect.Array:

@@ -255,3 +255,42 @@ func BenchmarkJSONRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+// TestShareSlices checks that a slice of a shared type referred to twice converts to
+// one term, that an equal slice with another backing array converts to its own, and
+// that the value is the same as without sharing.
+func TestShareSlices(t *testing.T) {
+	t.Parallel()
+	type hop struct {
+		Key  string   `json:"key"`
+		Tags []string `json:"tags"`
+	}
+	type flow struct {
+		Hops []hop `json:"hops"`
+	}
+	shared := []hop{{Key: "a", Tags: []string{"x"}}}
+	other := []hop{{Key: "a", Tags: []string{"x"}}}
+	in := []flow{{Hops: shared}, {Hops: shared}, {Hops: other}}
+
+	c := NewConverter()
+	c.ShareSlices(reflect.TypeFor[[]hop]())
+	v, err := c.ToValue(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := ToValue(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Compare(plain) != 0 {
+		t.Errorf("shared conversion %v differs from the plain one %v", v, plain)
+	}
+	arr := v.(*ast.Array)
+	hops := func(i int) *ast.Term { return arr.Elem(i).Value.(ast.Object).Get(ast.StringTerm("hops")) }
+	if hops(0) != hops(1) {
+		t.Error("the same slice converted to two terms")
+	}
+	if hops(0) == hops(2) {
+		t.Error("slices with different backing arrays share a term")
+	}
+}

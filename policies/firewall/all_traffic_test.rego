@@ -1,102 +1,52 @@
 package dcgw.firewall.all_traffic_test
 
 import data.dcgw.firewall.all_traffic
-import data.dcgw.lib.fixtures
+import data.dcgw.lib.reach_fixtures as fx
 
-_konnect := {"networks": [{
-	"id": "kn-1",
-	"provider": "aws",
-	"cidr": "10.100.0.0/16",
-	"data_plane_ips": ["10.100.1.10", "10.100.2.10"],
-	"attachments": [
-		{"id": "att-aws", "kind": "aws-vpc-peering-attachment", "network_id": "vpc-app"},
-		{"id": "att-azure", "kind": "azure-vnet-peering-attachment", "network_id": "vnet-app"},
-		{"id": "att-gcp", "kind": "gcp-vpc-peering-attachment", "network_id": "gcp-net"},
-	],
-}]}
+_a := fx.dest("subnet-a#sg", "subnet-a", {})
 
-_in(id, prio, proto, ports, sources) := {
-	"id": id, "direction": "ingress", "action": "allow", "priority": prio,
-	"protocol": proto, "ports": ports, "sources": sources,
+_all := fx.sg_hop("sg-app", "sgr-all", 4)
+
+test_all_traffic_from_data_plane if {
+	flows := [fx.flow(fx.kong_dp, _a.key, "all", [], [fx.nacl_hop, _all])]
+	findings := all_traffic.deny with input as fx.estate([_a], flows)
+	count(findings) == 1
+	some f in findings
+	f.resource == "sg-app"
+	f.key == "sgr-all"
+	f.evidence.sources == ["the data plane IPs of kn-1"]
+	f.evidence.traffic == ["all traffic"]
+	f.path == [fx.nacl_hop, _all]
 }
 
-_p(from, to) := [{"from": from, "to": to}]
-
-_cidr(c) := [{"kind": "cidr", "value": c}]
-
-_estate := {
-	"konnect": _konnect,
-	"firewalls": [
-		{"id": "sg-app", "provider": "aws", "kind": "aws-security-group", "network_id": "vpc-app", "rules": [
-			_in("sgr-all-dp", 0, "all", [], _cidr("10.100.1.10/32")), # every protocol, even from a DP IP
-			_in("sgr-tcp-all", 0, "tcp", _p(0, 65535), _cidr("10.0.0.0/8")),
-			_in("sgr-self", 0, "all", [], [{"kind": "group", "value": "sg-app"}]), # members of the group
-			_in("sgr-443", 0, "tcp", _p(443, 443), _cidr("10.100.1.10/32")),
-		]},
-		{"id": "acl-app", "provider": "aws", "kind": "aws-network-acl", "network_id": "vpc-app", "rules": [
-			_in("acl-100", 100, "all", [], _cidr("0.0.0.0/0")),
-		]},
-		{"id": "nsg-app", "provider": "azure", "kind": "azure-nsg", "network_id": "vnet-app", "rules": [
-			_in("AllowVnetInBound", 65000, "*", _p(0, 65535), [{"kind": "service-tag", "value": "VirtualNetwork"}]),
-			_in("AllowKong443", 200, "tcp", _p(443, 443), _cidr("10.100.1.10")),
-		]},
-		{"id": "projects/p/global/firewalls/gcp-net", "provider": "gcp", "kind": "gcp-firewall", "network_id": "gcp-net", "rules": [
-			_in("allow-internal", 65534, "tcp", _p(1, 65535), _cidr("10.0.0.0/8")),
-			object.union(_in("deny-kong", 900, "all", [], _cidr("10.100.0.0/16")), {"action": "deny"}),
-			_in("allow-kong-all", 1000, "all", [], _cidr("10.100.0.0/16")), # shadowed by deny-kong
-			_in("allow-tagged", 1000, "all", [], [{"kind": "tag", "value": "web"}]), # tag source
-		]},
-		{"id": "sg-other", "provider": "aws", "kind": "aws-security-group", "network_id": "vpc-other", "rules": [
-			_in("sgr-x", 0, "all", [], _cidr("10.100.0.0/16")),
-		]},
-	],
+test_on_premises_range if {
+	src := {"class": "range", "id": "172.16.0.0/12", "addresses": ["172.16.0.0/12"]}
+	flows := [fx.flow(src, _a.key, "tcp", fx.p(0, 65535), [fx.nacl_hop, _all])]
+	some f in all_traffic.deny with input as fx.estate([_a], flows)
+	f.evidence.sources == ["the range 172.16.0.0/12"]
 }
 
-_findings(inp) := {[f.resource, f.key] | some f in fs} if {
-	fs := all_traffic.deny with input as inp with data.config as fixtures.config
+test_every_port_of_tcp if {
+	flows := [fx.flow(fx.kong_network, _a.key, "tcp", fx.p(0, 65535), [fx.nacl_hop, _all])]
+	some f in all_traffic.deny with input as fx.estate([_a], flows)
+	f.evidence.traffic == ["tcp 0-65535"]
 }
 
-test_findings if {
-	_findings(_estate) == {
-		["sg-app", "sgr-all-dp"],
-		["sg-app", "sgr-tcp-all"],
-		["acl-app", "acl-100"],
-		["nsg-app", "AllowVnetInBound"],
-		["projects/p/global/firewalls/gcp-net", "allow-internal"],
-	}
+# Compliant twins: the service port only; traffic from the destination's own network
+# (the default ACL's allow-all, intra-VPC entries); a security-group reference.
+test_service_port_only if {
+	flows := [fx.flow(fx.kong_dp, _a.key, "tcp", fx.p(443, 443), [fx.nacl_hop, fx.sg_hop("sg-app", "sgr-dp", 1)])]
+	count(all_traffic.deny) == 0 with input as fx.estate([_a], flows)
 }
 
-test_compliant if {
-	inp := {"konnect": _konnect, "firewalls": [
-		{"id": "sg-app", "provider": "aws", "kind": "aws-security-group", "network_id": "vpc-app", "rules": [
-			_in("sgr-443", 0, "tcp", _p(443, 443), _cidr("10.100.1.10/32")),
-			_in("sgr-8000", 0, "tcp", _p(8000, 8100), _cidr("10.100.2.10/32")),
-		]},
-		{"id": "nsg-app", "provider": "azure", "kind": "azure-nsg", "network_id": "vnet-app", "rules": [
-			_in("AllowKong443", 200, "tcp", _p(443, 443), _cidr("10.100.1.10")),
-		]},
-		{"id": "projects/p/global/firewalls/gcp-net", "provider": "gcp", "kind": "gcp-firewall", "network_id": "gcp-net", "rules": [
-			_in("allow-kong", 1000, "tcp", _p(443, 443), _cidr("10.100.1.10/32")),
-		]},
-	]}
-	_findings(inp) == set()
+test_within_destination_network if {
+	src := {"class": "network", "id": "vpc-app", "addresses": ["10.0.0.0/16"], "within_destination_network": true}
+	flows := [fx.flow(src, _a.key, "all", [], [fx.nacl_hop, _all])]
+	count(all_traffic.deny) == 0 with input as fx.estate([_a], flows)
 }
 
-test_message if {
-	fs := all_traffic.deny with input as _estate with data.config as fixtures.config
-	some f in fs
-	f.key == "sgr-all-dp"
-	f.msg == "aws-security-group sg-app allows all traffic from 10.100.1.10/32; allow only the protocol and ports your upstream services use."
-}
-
-# Azure's default rules: AllowVnetInBound admits every protocol from VirtualNetwork
-# (which includes Kong's peered or hub-connected network); the AzureLoadBalancer health
-# probe source is not reported.
-test_azure_default_rules if {
-	snap := {"konnect": _konnect, "firewalls": [{"id": "nsg-defaults", "provider": "azure", "kind": "azure-nsg", "network_id": "vnet-app", "rules": [
-		_in("AllowVnetInBound", 65000, "all", _p(0, 65535), [{"kind": "service-tag", "value": "VirtualNetwork"}]),
-		_in("AllowAzureLoadBalancerInBound", 65001, "all", _p(0, 65535), [{"kind": "service-tag", "value": "AzureLoadBalancer"}]),
-	]}]}
-	got := {[f.resource, f.key] | some f in all_traffic.deny} with input as snap with data.config as fixtures.config
-	got == {["nsg-defaults", "AllowVnetInBound"]}
+test_group_reference if {
+	src := {"class": "network", "id": "vpc-other", "group_ref": "sg-web"}
+	flows := [fx.flow(src, _a.key, "all", [], [fx.nacl_hop, _all])]
+	count(all_traffic.deny) == 0 with input as fx.estate([_a], flows)
 }

@@ -1,13 +1,16 @@
 # METADATA
-# title: Gateway-facing firewall open to the internet
+# title: Gateway-facing destination admits the internet
 # description: >-
-#   An ingress allow rule on a firewall that protects upstream services reachable from Kong
-#   (a security group, network ACL, NSG or GCP firewall rule in a network connected to a
-#   Konnect network, or on a resource gateway) accepts the whole internet: 0.0.0.0/0, ::/0,
-#   any, the Internet/*/Any service tag, or a prefix list holding 0.0.0.0/0 or ::/0.
-#   Firewalls that only guard edge load balancers are left out, and so are allows fully
-#   shadowed by a higher-priority deny and network ACL rules that only admit return traffic
-#   on the ephemeral ports.
+#   Traffic from the whole internet (0.0.0.0/0, ::/0, any, the Internet/*/Any service tags,
+#   a prefix list holding 0.0.0.0/0) is admitted by every filtering layer in front of a
+#   gateway-facing destination: a subnet of a network Kong Gateway can reach or that can
+#   reach Kong (peering or hub), or a resource gateway. The verdict is on the path
+#   (input.reach): the network ACL and the security group together, the subnet's and the
+#   NIC's NSG together, GCP firewall priorities; a default allow-all ACL in front of a tight
+#   security group admits nothing from the internet. Whether an internet route exists
+#   today is shown, not required: 0.0.0.0/0 on a private subnet is one route change away,
+#   and it also admits every network a hub or VPN connects. The finding names the rule that
+#   admits the traffic and shows the path. Edge load balancers are DCGW-FW-006's.
 # related_resources:
 #   - ref: https://developer.konghq.com/dedicated-cloud-gateways/private-network/
 #   - ref: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
@@ -16,10 +19,10 @@
 # custom:
 #   id: DCGW-FW-001
 #   severity: critical
+#   cost: high
 #   connectivity: [peering, hub, private-endpoint]
 #   providers: [aws, azure, gcp]
-#   inputs: [konnect.networks, peerings, hub_attachments, hub_route_tables, subnets, firewalls, prefix_lists, load_balancers, target_groups, resource_gateways]
-#   cost: high
+#   inputs: [konnect.networks, networks, subnets, route_tables, peerings, hub_attachments, hub_route_tables, firewalls, prefix_lists, load_balancers, target_groups, resource_gateways]
 #   remediation: >-
 #     Replace the internet source with the DCGW data plane private IPs (each as a /32) and
 #     any other source you really need (`allowed_source_ranges`), on the service ports only.
@@ -27,31 +30,57 @@
 #     `0.0.0.0/0`; on GCP remove `0.0.0.0/0` from `sourceRanges`.
 package dcgw.firewall.open_ingress
 
-import data.dcgw.lib.edge
+import data.dcgw.lib.reach
+
+# _hits are the internet flows to gateway-facing destinations other than edge load
+# balancers, as [[firewall id, rule key of the rule that admits it], flow index].
+_hits := [[[hop.resource_id, hop.key], i] |
+	some i, flow in input.reach.flows
+	flow.source.class == "internet"
+	not reach.destination(flow).edge
+	hop := reach.admitting_hop(flow)
+]
+
+# _groups are the flow indexes per admitting rule: one finding per rule, whatever number
+# of subnets and ports it opens.
+_groups := {g: idxs |
+	some [g, _] in _hits
+	idxs := [i | some [g2, i] in _hits; g2 == g]
+}
 
 deny contains f if {
-	some fw_id in edge.gateway_facing_firewalls
-	fw := edge.firewalls_by_id[fw_id]
-	some rule in fw.rules
-	edge.active_allow(rule, "ingress")
-	open := sort([edge.address_text(a) | some a in rule.sources; edge.open_address(a)])
-	count(open) > 0
-	not edge.return_traffic(fw, rule)
-	not edge.shadowed(fw, rule)
+	some [fw_id, key], idxs in _groups
+	flows := [input.reach.flows[i] | some i in idxs]
+	hop := reach.admitting_hop(flows[0])
+	dests := sort({reach.destination_text(reach.destination(fl)) | some fl in flows})
+	traffic := sort({reach.traffic(fl) | some fl in flows})
+	routed := [fl | some fl in flows; fl.internet_route]
 	f := {
-		"resource": fw.id,
-		"key": edge.rule_key(rule),
-		"msg": sprintf("%s %s allows %s from the internet (%s) into a network Kong Gateway reaches; allow only the DCGW data plane IPs and the sources you need.", [
-			fw.kind,
-			edge.display_name(fw),
-			edge.traffic_text(rule),
-			concat(", ", open),
+		"resource": fw_id,
+		"key": key,
+		"msg": sprintf("%s rule %s admits %s from the internet to %s, which Kong Gateway is connected to (%s); allow only the DCGW data plane IPs and the sources you need.", [
+			reach.firewall_text(hop),
+			key,
+			concat("; ", traffic),
+			reach.some_of(dests),
+			_route_text(count(routed)),
 		]),
 		"evidence": {
-			"firewall_kind": fw.kind,
-			"network_id": object.get(fw, "network_id", ""),
-			"rule": rule,
-			"open_sources": open,
+			"firewall_kind": object.get(hop, "resource_kind", ""),
+			"rule_key": key,
+			"traffic": traffic,
+			"destinations": dests,
+			"internet_route": count(routed) > 0,
 		},
+		"path": reach.path(_first(routed, flows)),
 	}
 }
+
+_route_text(n) := "an internet gateway route reaches it today" if n > 0
+
+_route_text(0) := "no internet route today, one route change away"
+
+# _first is the first flow with an internet route, else the first flow: the path shown.
+_first(routed, _) := routed[0] if count(routed) > 0
+
+_first(routed, flows) := flows[0] if count(routed) == 0
