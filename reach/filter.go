@@ -80,24 +80,6 @@ func (ix *index) rules(c *cfw) *cfw {
 	return c
 }
 
-// normProto normalizes a protocol: all/-1/*/any is all; 6, 17, 1 and 58 are tcp, udp,
-// icmp and icmpv6 (IANA numbers, as EC2 and the collectors write them).
-func normProto(p string) string {
-	switch p = strings.ToLower(strings.TrimSpace(p)); p {
-	case "all", "-1", "*", "any", "":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	case "58":
-		return "icmpv6"
-	}
-	return p
-}
-
 // hasPorts reports whether a protocol carries ports (TCP, UDP, SCTP). A rule on another
 // protocol matches every packet of it whatever its range says (EC2: "If you specify a
 // protocol number other than 6 (TCP), 17 (UDP) or 1 (ICMP), traffic on all ports is
@@ -158,7 +140,7 @@ func ruleKey(fwKind string, r *snapshot.FirewallRule) string {
 
 func (ix *index) compileRule(fw *snapshot.Firewall, r *snapshot.FirewallRule) *crule {
 	c := &crule{fwID: fw.ID, fwKind: fw.Kind, key: ruleKey(fw.Kind, r), direction: r.Direction,
-		allow: r.Action == "allow", priority: r.Priority, proto: normProto(r.Protocol)}
+		allow: r.Action == "allow", priority: r.Priority, proto: snapshot.NormalizeProtocol(r.Protocol)}
 	if hasPorts(c.proto) || c.proto == "all" {
 		c.ports = make([]PortRange, 0, len(r.Ports))
 		for _, p := range r.Ports {

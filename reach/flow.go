@@ -657,14 +657,10 @@ func (e *evaluator) flowsTo(d *dest, dst []Flow) []Flow {
 	ix := e.ix
 	e.paths, e.routes = e.paths[:0], e.routes[:0]
 	clear(e.full)
-	var ihop *Hop
-	if d.subnet != nil {
-		ihop = ix.internetRoute(d.subnet)
-	}
 	protos := protocols(d)
 	for _, s := range e.sourcesFor(d) {
 		if s.class == ClassKongDP {
-			dst = e.dpFlows(d, s, protos, ihop, dst)
+			dst = e.dpFlows(d, s, protos, dst)
 			continue
 		}
 		rt := ix.routing(d, s, &e.memo)
@@ -675,7 +671,7 @@ func (e *evaluator) flowsTo(d *dest, dst []Flow) []Flow {
 			rt.fwdHops, rt.retHops = e.internRoute(rt.fwdHops), e.internRoute(rt.retHops)
 		}
 		for _, a := range e.evaluate(d, s, protos) {
-			dst = append(dst, e.flow(d, s.out, a, rt, ihop))
+			dst = append(dst, e.flow(d, s.out, a, rt))
 		}
 	}
 	return dst
@@ -684,7 +680,7 @@ func (e *evaluator) flowsTo(d *dest, dst []Flow) []Flow {
 // dpFlows evaluates each data plane IP of a Konnect network on its own (a rule admits
 // the class if it admits any of them) and appends one flow per protocol and path, with
 // the IPs admitted through it.
-func (e *evaluator) dpFlows(d *dest, s *src, protos []string, ihop *Hop, dst []Flow) []Flow {
+func (e *evaluator) dpFlows(d *dest, s *src, protos []string, dst []Flow) []Flow {
 	k := e.ix.kong[s.kong]
 	groups := e.groups[:0]
 	for i, one := range k.dpOne {
@@ -704,7 +700,7 @@ func (e *evaluator) dpFlows(d *dest, s *src, protos []string, ihop *Hop, dst []F
 		}
 	}
 	for _, g := range groups {
-		f := e.flow(d, s.out, g.a, g.rt, ihop)
+		f := e.flow(d, s.out, g.a, g.rt)
 		f.Source.Addresses = g.ips
 		dst = append(dst, f)
 	}
@@ -725,10 +721,9 @@ func sameSlice(a, b []Hop) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
-func (e *evaluator) flow(d *dest, so Source, a admittedFlow, rt route, ihop *Hop) Flow {
+func (e *evaluator) flow(d *dest, so Source, a admittedFlow, rt route) Flow {
 	f := Flow{Source: so, Destination: d.out.Key, Protocol: a.proto, Ports: a.ports, Hops: e.path(rt.fwdHops, a.hops),
-		ForwardRouted: rt.forward, ReturnRouted: rt.ret, ReturnHops: rt.retHops,
-		InternetRoute: ihop != nil, InternetRouteHop: ihop}
+		ForwardRouted: rt.forward, ReturnRouted: rt.ret, ReturnHops: rt.retHops}
 	f.Source.GroupRef = a.ref
 	if so.Class == ClassInternet {
 		f.ReturnRouted = true // stateful filters and the internet: replies are not modelled

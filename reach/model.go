@@ -134,6 +134,11 @@ type Destination struct {
 	// Assumed lists what the snapshot does not say and the model assumed (conservatively,
 	// towards reporting exposure), e.g. which subnet an interface is in.
 	Assumed []string `json:"assumed,omitempty"`
+	// InternetRoute is whether the destination subnet's route table sends 0.0.0.0/0 or
+	// ::/0 to an internet gateway (evidence for the flows from the internet, not a
+	// condition); InternetRouteHop is that route.
+	InternetRoute    bool `json:"internet_route,omitempty"`
+	InternetRouteHop *Hop `json:"internet_route_hop,omitempty"`
 }
 
 // Hop is one step of a path: a route entry, a peering, or a firewall rule. ResourceID is
@@ -198,10 +203,6 @@ type Flow struct {
 	// (Kong sources); ReturnHops are the route entries that decide it.
 	ReturnRouted bool  `json:"return_routed"`
 	ReturnHops   []Hop `json:"return_hops,omitempty"`
-	// InternetRoute is whether the destination subnet's route table sends 0.0.0.0/0 or
-	// ::/0 to an internet gateway (evidence, not a condition); InternetRouteHop is that route.
-	InternetRoute    bool `json:"internet_route"`
-	InternetRouteHop *Hop `json:"internet_route_hop,omitempty"`
 }
 
 // destRun is how many destinations (consecutive by key) one goroutine evaluates at a
@@ -233,6 +234,15 @@ func Build(snap *snapshot.Snapshot, opts Options) *Model {
 	// From here on the index is only read: the flows are evaluated concurrently, and
 	// Trace calls may come concurrently too.
 	m.ix.prepare(m.dests)
+	for _, d := range m.dests {
+		if d.subnet == nil {
+			continue
+		}
+		if h := m.ix.internetRoute(d.subnet); h != nil {
+			d.out.InternetRoute, d.out.InternetRouteHop = true, h
+			m.byKey[d.out.Key] = d.out
+		}
+	}
 	order := make([]int, len(m.dests))
 	for i := range order {
 		order[i] = i

@@ -42,3 +42,30 @@ func TestRangeSources(t *testing.T) {
 		})
 	}
 }
+
+// TestInternetRouteOnDestination checks that the destination carries its subnet's route
+// to an internet gateway (evidence for internet flows), and that a subnet without one
+// carries none.
+func TestInternetRouteOnDestination(t *testing.T) {
+	t.Parallel()
+	snap := awsPeering(defaultNACL("acl-1", "subnet-1"), sg("sg-1", "vpc-1", []string{"eni-1"}, allow("sgr-1", 0, "tcp", ports(443, 443), cidr(dp1+"/32"))))
+	check := func(want bool) {
+		t.Helper()
+		m := Build(snap, Options{})
+		if len(m.Destinations()) == 0 {
+			t.Fatal("no destinations")
+		}
+		for k, d := range m.Destinations() {
+			if d.InternetRoute != want || (d.InternetRouteHop != nil) != want {
+				t.Errorf("%s: internet route %v (hop %+v), want %v", k, d.InternetRoute, d.InternetRouteHop, want)
+			}
+			if want && d.InternetRouteHop.Target != "igw-1" {
+				t.Errorf("%s: internet route hop %+v, want the route to igw-1", k, d.InternetRouteHop)
+			}
+		}
+	}
+	check(true)
+	routes := snap.RouteTables[0].Routes
+	snap.RouteTables[0].Routes = routes[:2] // no 0.0.0.0/0
+	check(false)
+}

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
 // Query is one "path" question: can From reach To on Protocol/Port?
@@ -40,7 +42,7 @@ type Verdict struct {
 
 // Trace answers q hop by hop.
 func (m *Model) Trace(q Query) Verdict {
-	proto := normProto(q.Protocol)
+	proto := snapshot.NormalizeProtocol(q.Protocol)
 	if q.Protocol == "" {
 		proto = "tcp"
 	}

@@ -390,6 +390,26 @@ type FirewallRule struct {
 	Disabled    bool      `json:"disabled,omitempty"`
 }
 
+// NormalizeProtocol spells a firewall rule's protocol as the model does: every
+// protocol ("all", "-1", "*", "any", or none given) is all; the IANA numbers of TCP, UDP,
+// ICMP and ICMPv6 (6, 17, 1, 58) are their names; other numbers and names stay as they
+// are, lower case.
+func NormalizeProtocol(p string) string {
+	switch p = strings.ToLower(strings.TrimSpace(p)); p {
+	case "all", "-1", "*", "any", "":
+		return "all"
+	case "6":
+		return "tcp"
+	case "17":
+		return "udp"
+	case "1":
+		return "icmp"
+	case "58":
+		return "icmpv6"
+	}
+	return p
+}
+
 // PortRange is an inclusive port range.
 type PortRange struct {
 	From int `json:"from" jsonschema:"minimum=0,maximum=65535"`

@@ -404,3 +404,15 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 }
 
 var cmpEmpty = cmp.FilterValues(func(a, b []string) bool { return len(a) == 0 && len(b) == 0 }, cmp.Ignore())
+
+func TestNormalizeProtocol(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"-1": "all", "ALL": "all", "*": "all", "any": "all", "": "all",
+		"6": "tcp", "TCP": "tcp", " 17 ": "udp", "1": "icmp", "58": "icmpv6", "50": "50", "esp": "esp",
+	} {
+		if got := NormalizeProtocol(in); got != want {
+			t.Errorf("NormalizeProtocol(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

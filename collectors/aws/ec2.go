@@ -3,7 +3,6 @@ package aws
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -133,22 +132,8 @@ func ec2AppendUnique(out []string, vs ...string) []string {
 
 // ec2Protocol normalizes an EC2 IP protocol (security group rules, network ACL
 // entries): "-1" is all, the numbers of TCP, UDP, ICMP and ICMPv6 are their names,
-// other numbers stay numbers.
-func ec2Protocol(p string) string {
-	switch p = strings.ToLower(strings.TrimSpace(p)); p {
-	case "-1", "all":
-		return "all"
-	case "6":
-		return "tcp"
-	case "17":
-		return "udp"
-	case "1":
-		return "icmp"
-	case "58":
-		return "icmpv6"
-	}
-	return p
-}
+// other numbers stay numbers (snapshot.NormalizeProtocol).
+func ec2Protocol(p string) string { return snapshot.NormalizeProtocol(p) }
 
 // ec2AllPorts is the port ranges of a rule that matches every port.
 func ec2AllPorts() []snapshot.PortRange { return []snapshot.PortRange{{From: 0, To: 65535}} }

@@ -28,8 +28,8 @@ import data.dcgw.lib.reach
 # _hits are the all-ports flows from outside the destination's network, as [[firewall
 # id, rule key of the rule that admits them], flow index].
 _hits := [[[hop.resource_id, hop.key], i] |
-	some i, flow in input.reach.flows
-	reach.all_ports(flow)
+	some i in reach.all_port_flows
+	flow := input.reach.flows[i]
 	not flow.source.within_destination_network
 	object.get(flow.source, "group_ref", "") == ""
 	not reach.destination(flow).edge

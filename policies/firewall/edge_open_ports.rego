@@ -30,8 +30,8 @@ _port_protocols := {"tcp", "udp", "6", "17"}
 # _hits are the internet flows to edge load balancers beyond their listeners' ports, as
 # [[firewall id, rule key of the rule that admits them], flow index].
 _hits := [[[hop.resource_id, hop.key], i] |
-	some i, flow in input.reach.flows
-	flow.source.class == "internet"
+	some i in object.get(reach.flows_of_class, "internet", [])
+	flow := input.reach.flows[i]
 	dest := reach.destination(flow)
 	dest.edge
 	_beyond_listeners(flow, {p | some p in object.get(dest, "listener_ports", [])})

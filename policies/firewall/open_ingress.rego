@@ -35,8 +35,8 @@ import data.dcgw.lib.reach
 # _hits are the internet flows to gateway-facing destinations other than edge load
 # balancers, as [[firewall id, rule key of the rule that admits it], flow index].
 _hits := [[[hop.resource_id, hop.key], i] |
-	some i, flow in input.reach.flows
-	flow.source.class == "internet"
+	some i in object.get(reach.flows_of_class, "internet", [])
+	flow := input.reach.flows[i]
 	not reach.destination(flow).edge
 	hop := reach.admitting_hop(flow)
 ]
@@ -54,7 +54,7 @@ deny contains f if {
 	hop := reach.admitting_hop(flows[0])
 	dests := sort({reach.destination_text(reach.destination(fl)) | some fl in flows})
 	traffic := sort({reach.traffic(fl) | some fl in flows})
-	routed := [fl | some fl in flows; fl.internet_route]
+	routed := [fl | some fl in flows; reach.destination(fl).internet_route]
 	f := {
 		"resource": fw_id,
 		"key": key,
@@ -72,7 +72,7 @@ deny contains f if {
 			"destinations": dests,
 			"internet_route": count(routed) > 0,
 		},
-		"path": reach.path(_first(routed, flows)),
+		"path": reach.internet_path(_first(routed, flows)),
 	}
 }
 

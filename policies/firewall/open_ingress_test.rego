@@ -32,8 +32,9 @@ test_internet_flow_is_one_finding_per_rule if {
 # With an internet route, the path starts with it and the message says so.
 test_internet_route_leads_the_path if {
 	route := {"kind": "route", "resource_id": "rtb-a", "key": "0.0.0.0/0", "action": "forward", "target": "igw-1"}
-	fl := object.union(fx.flow(fx.internet, _a.key, "tcp", fx.p(22, 22), [fx.nacl_hop, _ssh]), {"internet_route": true, "internet_route_hop": route})
-	findings := open_ingress.deny with input as fx.estate([_a], [fl])
+	routed := object.union(_a, {"internet_route": true, "internet_route_hop": route})
+	fl := fx.flow(fx.internet, _a.key, "tcp", fx.p(22, 22), [fx.nacl_hop, _ssh])
+	findings := open_ingress.deny with input as fx.estate([routed], [fl])
 	some f in findings
 	f.path == [route, fx.nacl_hop, _ssh]
 	f.evidence.internet_route == true

@@ -31,8 +31,8 @@ import data.dcgw.lib.reach
 # _hits are the flows from the rest of a Konnect network (its CIDR without the data
 # plane IPs), as [[firewall id, rule key of the rule that admits them], flow index].
 _hits := [[[hop.resource_id, hop.key], i] |
-	some i, flow in input.reach.flows
-	flow.source.class == "kong-network"
+	some i in object.get(reach.flows_of_class, "kong-network", [])
+	flow := input.reach.flows[i]
 	not flow.source.within_destination_network
 	hop := reach.admitting_hop(flow)
 	not _open_or_allowed(hop)

@@ -21,6 +21,18 @@ inputs := [
 # destination is the destination a flow lands on.
 destination(flow) := input.reach.destinations[flow.destination]
 
+# flows_of_class are the indexes of the flows of each source class, in one pass over
+# the flows: {"internet": [0, 7, …], "kong-network": […], …}. A rule about one class
+# iterates its list, not every flow.
+flows_of_class := {c: idxs |
+	some flow in input.reach.flows
+	c := flow.source.class
+	idxs := [i | some i, f in input.reach.flows; f.source.class == c]
+}
+
+# all_port_flows are the indexes of the flows of every protocol or every port.
+all_port_flows := [i | some i, flow in input.reach.flows; all_ports(flow)]
+
 # admitting_hop is the innermost firewall rule that let the flow in: the last allow
 # among its filter hops that names a firewall (the security group after the network
 # ACL, the NIC's NSG after the subnet's; a level with no firewall, which admits by
@@ -35,11 +47,11 @@ admitting_hop(flow) := hops[count(hops) - 1] if {
 	count(hops) > 0
 }
 
-# path is what a finding shows as the flow's path: the internet route of the
-# destination's subnet first when it has one (evidence that the internet can send to it
-# today, not a condition), then the flow's hops.
-path(flow) := array.concat([flow.internet_route_hop], flow.hops) if {
-	flow.internet_route_hop
+# internet_path is what a finding shows as the path of a flow from the internet: the
+# internet route of the destination's subnet first when it has one (evidence that the
+# internet can send to it today, not a condition), then the flow's hops.
+internet_path(flow) := array.concat([hop], flow.hops) if {
+	hop := destination(flow).internet_route_hop
 } else := flow.hops
 
 _port_protocols := {"tcp", "udp", "sctp", "6", "17", "132"}

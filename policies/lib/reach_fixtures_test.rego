@@ -43,7 +43,7 @@ sg_hop(fw, key, index) := {
 # flow is an admitted flow from a source to the destination key on proto and ports.
 flow(source, dest_key, proto, ports, hops) := {
 	"source": source, "destination": dest_key, "protocol": proto, "ports": ports, "hops": hops,
-	"forward_routed": true, "return_routed": true, "internet_route": false,
+	"forward_routed": true, "return_routed": true,
 }
 
 internet := {"class": "internet", "addresses": ["0.0.0.0/0"]}
