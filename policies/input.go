@@ -39,6 +39,10 @@ func newReachInput(m *reach.Model) reachInput {
 	return reachInput{Destinations: m.Destinations(), Flows: flows}
 }
 
+// sharedSlices are the slice types the flows of the reachability model share between
+// them (the hops of one path, the addresses of one source, the ports of one rule).
+var sharedSlices = []reflect.Type{reflect.TypeFor[[]reach.Hop](), reflect.TypeFor[[]string](), reflect.TypeFor[[]reach.PortRange]()}
+
 // inputValue turns the snapshot into the policy input document: its JSON form as an
 // OPA value (regovalue), converted member by member with one Converter, and derived
 // as the reach member. With release, each member is dropped from snap as soon as it is
@@ -60,7 +64,7 @@ func inputValue(snap *snapshot.Snapshot, derived reachInput, release bool) (ast.
 	// converted, with a converter of its own that converts the slices flows share (the
 	// hops of one path, the addresses of one source) once.
 	rc := regovalue.NewConverter()
-	for _, t := range []reflect.Type{reflect.TypeFor[[]reach.Hop](), reflect.TypeFor[[]string](), reflect.TypeFor[[]reach.PortRange]()} {
+	for _, t := range sharedSlices {
 		rc.ShareSlices(t)
 	}
 	rv, err := rc.ToValue(derived)
