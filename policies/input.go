@@ -73,9 +73,6 @@ func inputValue(snap *snapshot.Snapshot, derived reachInput, release bool) (ast.
 	}
 	pairs = append(pairs, [2]*ast.Term{ast.StringTerm(ReachMember), ast.NewTerm(rv)})
 	for _, f := range members {
-		if f.Name == ReachMember {
-			return nil, fmt.Errorf("the snapshot has a member %q, which the derived input uses", f.Name)
-		}
 		v, err := c.ToValue(f.Field.Interface())
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)

@@ -122,3 +122,21 @@ func TestReachInputLeavesOutIntraNetwork(t *testing.T) {
 		t.Errorf("%d destinations, want %d", len(in.Destinations), len(m.Destinations()))
 	}
 }
+
+// TestReachMemberFree checks that no member of the snapshot document takes the name of
+// the derived input.reach.
+func TestReachMemberFree(t *testing.T) {
+	t.Parallel()
+	members, err := regovalue.Members(&snapshot.Snapshot{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) == 0 {
+		t.Fatal("no members: the test would prove nothing")
+	}
+	for _, m := range members {
+		if m.Name == ReachMember {
+			t.Errorf("the snapshot has a member %q: it would clash with the derived input", m.Name)
+		}
+	}
+}
