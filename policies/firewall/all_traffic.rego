@@ -47,7 +47,7 @@ deny contains f if {
 	hop := reach.admitting_hop(flows[0])
 	sources := sort({_source_text(fl.source) | some fl in flows})
 	dests := sort({reach.destination_text(reach.destination(fl)) | some fl in flows})
-	traffic := sort({reach.traffic(fl) | some fl in flows})
+	traffic := reach.traffic_of(flows)
 	f := {
 		"resource": fw_id,
 		"key": key,

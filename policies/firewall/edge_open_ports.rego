@@ -49,7 +49,7 @@ deny contains f if {
 	hop := reach.admitting_hop(flows[0])
 	lbs := sort({reach.destination(fl).id | some fl in flows})
 	listeners := sort({p | some fl in flows; some p in object.get(reach.destination(fl), "listener_ports", [])})
-	traffic := sort({reach.traffic(fl) | some fl in flows})
+	traffic := reach.traffic_of(flows)
 	f := {
 		"resource": fw_id,
 		"key": key,

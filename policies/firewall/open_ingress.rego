@@ -53,7 +53,7 @@ deny contains f if {
 	flows := [input.reach.flows[i] | some i in idxs]
 	hop := reach.admitting_hop(flows[0])
 	dests := sort({reach.destination_text(reach.destination(fl)) | some fl in flows})
-	traffic := sort({reach.traffic(fl) | some fl in flows})
+	traffic := reach.traffic_of(flows)
 	routed := [fl | some fl in flows; reach.destination(fl).internet_route]
 	f := {
 		"resource": fw_id,

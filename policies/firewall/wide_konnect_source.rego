@@ -49,7 +49,7 @@ deny contains f if {
 	hop := reach.admitting_hop(flows[0])
 	kong := sort({c | some fl in flows; some c in fl.source.addresses})
 	dests := sort({reach.destination_text(reach.destination(fl)) | some fl in flows})
-	traffic := sort({reach.traffic(fl) | some fl in flows})
+	traffic := reach.traffic_of(flows)
 	f := {
 		"resource": fw_id,
 		"key": key,

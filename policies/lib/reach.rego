@@ -101,3 +101,10 @@ some_of(names) := concat(", ", names) if {
 # rule_of is the snapshot rule a filter hop names (undefined for an implicit rule such
 # as a NACL's "*" deny or an NSG default rule the snapshot does not list).
 rule_of(hop) := edge.firewalls_by_id[hop.resource_id].rules[hop.rule_index]
+
+# traffic_of lists the traffic of flows for a message: "all traffic" alone when one of
+# them is every protocol and port, else each protocol and its ports.
+traffic_of(flows) := ["all traffic"] if {
+	some fl in flows
+	fl.protocol == "all"
+} else := sort({traffic(fl) | some fl in flows})
