@@ -36,7 +36,9 @@ type Verdict struct {
 	Reason      string       `json:"reason"`
 	// Candidates is the number of destinations To resolved to (several when the snapshot
 	// does not say which interface holds an address); the verdict is the first admitted
-	// one, else the first.
+	// one, else the first. An address resolves to a load balancer, which the model
+	// assumes in every subnet of its network, only when no other destination holds it
+	// (Destination.Assumed then says so).
 	Candidates int `json:"candidates"`
 }
 
@@ -46,7 +48,7 @@ func (m *Model) Trace(q Query) Verdict {
 	if q.Protocol == "" {
 		proto = "tcp"
 	}
-	cands := m.resolveTo(q.To)
+	cands, lbOnly := m.resolveTo(q.To)
 	if len(cands) == 0 {
 		return Verdict{Reason: fmt.Sprintf("%s is not a gateway-facing destination of the snapshot (no subnet of a network connected to Kong holds it, and no such resource)", q.To)}
 	}
@@ -54,6 +56,9 @@ func (m *Model) Trace(q Query) Verdict {
 	for _, d := range cands {
 		v := m.traceOne(q, proto, d)
 		v.Candidates = len(cands)
+		if lbOnly {
+			assumeLBAddress(&v, q.To)
+		}
 		if v.Admitted {
 			return v
 		}
@@ -64,26 +69,57 @@ func (m *Model) Trace(q Query) Verdict {
 	return *first
 }
 
-// resolveTo finds the destinations an IP lands in or a resource id names.
-func (m *Model) resolveTo(to string) []*dest {
-	var out []*dest
+// resolveTo finds the destinations an IP lands in or a resource id names. The
+// snapshot does not say which subnets a load balancer is in, so the model places it in
+// every subnet of its network: an address resolves to a load balancer only when no
+// other destination (the interfaces of a set of security groups, a resource gateway)
+// holds it, and lbOnly then reports that the candidates are such assumed load
+// balancers. A resource id resolves to what it names, load balancers included.
+func (m *Model) resolveTo(to string) (out []*dest, lbOnly bool) {
 	if ip, err := netip.ParseAddr(to); err == nil {
+		var lbs []*dest
 		for _, d := range m.dests {
 			for _, p := range d.prefixes {
 				if p.Contains(ip.Unmap()) {
-					out = append(out, d)
+					if d.out.Kind == kindLB {
+						lbs = append(lbs, d)
+					} else {
+						out = append(out, d)
+					}
 					break
 				}
 			}
 		}
-		return out
+		if len(out) == 0 && len(lbs) > 0 {
+			return lbs, true
+		}
+		return out, false
 	}
 	for _, d := range m.dests {
 		if d.out.ID == to || d.out.SubnetID == to || slices.Contains(d.out.Members, to) || slices.Contains(d.out.FirewallIDs, to) {
 			out = append(out, d)
 		}
 	}
-	return out
+	return out, false
+}
+
+// kindLB is the Destination.Kind of a load balancer.
+const kindLB = "load-balancer"
+
+// assumeLBAddress says in v that address to is taken to be a load balancer's: the
+// snapshot places nothing else in the subnet, and does not say the load balancer is
+// there either.
+func assumeLBAddress(v *Verdict, to string) {
+	d := v.Destination
+	where := d.SubnetID
+	if where == "" {
+		where = d.NetworkID
+	}
+	note := fmt.Sprintf("%s is taken to be an address of load balancer %s: no other destination of the snapshot holds it, and the snapshot does not say whether the load balancer is in %s", to, d.ID, where)
+	d.Assumed = append(slices.Clone(d.Assumed), note)
+	if v.Admitted {
+		v.Reason = fmt.Sprintf("admitted, assuming %s is an address of %s in %s (the snapshot does not say which subnets the load balancer is in)", to, d.ID, where)
+	}
 }
 
 // fromSources turns Query.From into the sources to trace for destination d.

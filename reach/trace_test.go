@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -128,4 +129,134 @@ func TestTraceConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// traceCase is one question about a tiny estate and what its verdict must say.
+type traceCase struct {
+	name     string
+	snap     *snapshot.Snapshot
+	q        Query
+	admitted bool
+	hops     []string // resource#key#action
+	dropped  string   // resource#key#action#direction of DroppedAt
+	destKind string   // the verdict destination's Kind
+	destFWs  []string // and its firewalls
+	reason   string   // a part of the reason
+	assumed  string   // a part of one of the destination's assumed notes
+	noAssume string   // a part no assumed note may hold
+	cands    int      // Candidates, when not 0
+}
+
+func runTraceCases(t *testing.T, tests []traceCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			v := Build(tc.snap, Options{}).Trace(tc.q)
+			if v.Admitted != tc.admitted {
+				t.Errorf("admitted = %v, want %v (reason %q)", v.Admitted, tc.admitted, v.Reason)
+			}
+			var hops []string
+			for _, h := range v.Hops {
+				hops = append(hops, h.ResourceID+"#"+h.Key+"#"+h.Action)
+			}
+			if diff := cmp.Diff(tc.hops, hops); diff != "" {
+				t.Errorf("hops (-want +got):\n%s", diff)
+			}
+			dropped := ""
+			if v.DroppedAt != nil {
+				dropped = v.DroppedAt.ResourceID + "#" + v.DroppedAt.Key + "#" + v.DroppedAt.Action + "#" + v.DroppedAt.Direction
+			}
+			if dropped != tc.dropped {
+				t.Errorf("dropped at %q, want %q", dropped, tc.dropped)
+			}
+			if !strings.Contains(v.Reason, tc.reason) {
+				t.Errorf("reason %q does not say %q", v.Reason, tc.reason)
+			}
+			if v.Destination == nil {
+				t.Fatalf("no destination (reason %q)", v.Reason)
+			}
+			if v.Destination.Kind != tc.destKind {
+				t.Errorf("destination kind %q, want %q", v.Destination.Kind, tc.destKind)
+			}
+			if tc.destFWs != nil {
+				if diff := cmp.Diff(tc.destFWs, v.Destination.FirewallIDs); diff != "" {
+					t.Errorf("destination firewalls (-want +got):\n%s", diff)
+				}
+			}
+			notes := strings.Join(v.Destination.Assumed, "\n")
+			if tc.assumed != "" && !strings.Contains(notes, tc.assumed) {
+				t.Errorf("assumed notes %q do not say %q", v.Destination.Assumed, tc.assumed)
+			}
+			if tc.noAssume != "" && strings.Contains(notes, tc.noAssume) {
+				t.Errorf("assumed notes %q say %q", v.Destination.Assumed, tc.noAssume)
+			}
+			if tc.cands != 0 && v.Candidates != tc.cands {
+				t.Errorf("candidates = %d, want %d", v.Candidates, tc.cands)
+			}
+		})
+	}
+}
+
+// withLB adds to s the internet-facing ALB lb-1 in vpc-1 behind security group sg-lb
+// (tcp 443 and tcp 22 from anywhere), with the given listeners; the snapshot does not
+// say which subnets it is in.
+func withLB(s *snapshot.Snapshot, listeners ...snapshot.Listener) *snapshot.Snapshot {
+	s.Firewalls = append(s.Firewalls, sg("sg-lb", "vpc-1", nil,
+		allow("sgr-https", 0, "tcp", ports(443, 443), cidr("0.0.0.0/0")),
+		allow("sgr-ssh", 0, "tcp", ports(22, 22), cidr("0.0.0.0/0"))))
+	s.LoadBalancers = append(s.LoadBalancers, snapshot.LoadBalancer{Entity: ent("lb-1", "aws"), Kind: "aws-alb",
+		Scheme: "internet-facing", NetworkID: "vpc-1", FirewallIDs: []string{"sg-lb"}, Listeners: listeners})
+	return s
+}
+
+var https443 = snapshot.Listener{ID: "lst-1", Protocol: "HTTPS", Port: 443}
+
+// TestTraceAddressPrefersInterfaces: the load balancer assumed in every subnet of its
+// VPC does not stand for an address that interfaces of the subnet may hold.
+func TestTraceAddressPrefersInterfaces(t *testing.T) {
+	t.Parallel()
+	upstream := func() *snapshot.Snapshot {
+		return withLB(awsPeering(defaultNACL("acl-1", "subnet-1"),
+			sg("sg-1", "vpc-1", []string{"eni-1"}, allow("sgr-dp", 0, "tcp", ports(443, 443), cidr(dp1+"/32"), cidr(dp2+"/32")))), https443)
+	}
+	lbOnly := withLB(awsPeering(defaultNACL("acl-1", "subnet-1")), https443)
+	runTraceCases(t, []traceCase{
+		{
+			name: "an address of the subnet: the interfaces answer, not the assumed load balancer", snap: upstream(),
+			q:        Query{From: "internet", To: "10.20.1.5", Port: 443},
+			hops:     []string{"acl-1#ingress/100#allow", "sg-1#no-allow-rule#deny"},
+			dropped:  "sg-1#no-allow-rule#deny#ingress",
+			destKind: "interfaces", destFWs: []string{"acl-1", "sg-1"}, cands: 1,
+			noAssume: "taken to be an address of load balancer",
+		},
+		{
+			name: "twin: Kong to the same address is admitted by the interfaces' group", snap: upstream(),
+			q: Query{From: "kong", To: "10.20.1.5", Port: 443}, admitted: true, reason: "admitted",
+			hops:     []string{"pcx-1#pcx-1#active", "acl-1#ingress/100#allow", "sg-1#sgr-dp#allow", "rtb-1#10.40.0.0/16#forward"},
+			destKind: "interfaces", destFWs: []string{"acl-1", "sg-1"}, cands: 1,
+		},
+		{
+			name: "by interface id: that interface's groups answer", snap: upstream(),
+			q:        Query{From: "internet", To: "eni-1", Port: 443},
+			hops:     []string{"acl-1#ingress/100#allow", "sg-1#no-allow-rule#deny"},
+			dropped:  "sg-1#no-allow-rule#deny#ingress",
+			destKind: "interfaces", destFWs: []string{"acl-1", "sg-1"}, cands: 1,
+		},
+		{
+			name: "by load balancer id: the load balancer answers", snap: upstream(),
+			q: Query{From: "internet", To: "lb-1", Port: 443}, admitted: true, reason: "admitted",
+			hops:     []string{"acl-1#ingress/100#allow", "sg-lb#sgr-https#allow"},
+			destKind: "load-balancer", destFWs: []string{"acl-1", "sg-lb"}, cands: 1,
+			noAssume: "taken to be an address of load balancer",
+		},
+		{
+			name: "only the assumed load balancer holds the address: admitted, and the verdict says it is assumed", snap: lbOnly,
+			q: Query{From: "internet", To: "10.20.1.5", Port: 443}, admitted: true,
+			hops:     []string{"acl-1#ingress/100#allow", "sg-lb#sgr-https#allow"},
+			destKind: "load-balancer", cands: 1,
+			reason:  "assuming 10.20.1.5 is an address of lb-1 in subnet-1",
+			assumed: "10.20.1.5 is taken to be an address of load balancer lb-1",
+		},
+	})
 }

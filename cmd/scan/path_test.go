@@ -57,6 +57,16 @@ func TestPath(t *testing.T) {
 			hops: []string{"tgw-rtb-005246e188733a328"},
 		},
 		{
+			// An address of an app subnet is an interface's, not the edge ALB's: the
+			// snapshot does not say which subnets the ALB is in, so it does not stand for
+			// an address interfaces of the subnet may hold, and inventory-api's group
+			// (the first candidate; inventory-bastion's does not admit 443 either) drops it.
+			estate: "aws-reach-violating", name: "internet-to-app-address",
+			args:    []string{"--from", "internet", "--to", "10.61.10.25", "--port", "443"},
+			dropped: "sg-0ab1b0c9dfe27e890#no-allow-rule#ingress", class: "internet",
+			hops: []string{"acl-0fda3475d079843c4", "sg-0ab1b0c9dfe27e890"},
+		},
+		{
 			// The prefix list holding 0.0.0.0/0 opens catalog-api to the internet.
 			estate: "aws-reach-violating", name: "internet-to-spoke-via-prefix-list",
 			args:     []string{"--from", "internet", "--to", "eni-0e09482263c80f3f4", "--port", "443/tcp"},
