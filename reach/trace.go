@@ -204,6 +204,13 @@ func (m *Model) traceSrc(v Verdict, s *src, proto string, port int, d *dest) Ver
 		v.Reason = "Konnect network " + s.id + " is not connected to " + d.network
 		return v
 	}
+	if s.class == ClassNetwork && s.network != d.network && !slices.Contains(ix.custPeers[d.network], s.network) {
+		h, why := m.unconnected(s.network, d)
+		v.Hops = append(v.Hops, h)
+		v.DroppedAt = &h
+		v.Reason = why
+		return v
+	}
 	rt := ix.routing(d, s, nil)
 	v.Hops = append(v.Hops, rt.fwdHops...)
 	if !rt.forward {
@@ -238,4 +245,60 @@ func (m *Model) traceSrc(v Verdict, s *src, proto string, port int, d *dest) Ver
 	v.Admitted = true
 	v.Reason = "admitted"
 	return v
+}
+
+// unconnected is the routing hop and the reason of traffic from customer network from
+// to destination d in another customer network that no active peering connects it to
+// (index.custPeers): the model routes one customer network to another only over a
+// peering, so nothing routes the traffic. The hop is the peering between them when the
+// snapshot has one that is not active; else the route that is missing, noted as
+// assumed when both networks are spokes of one hub (routes between spokes are not
+// checked).
+func (m *Model) unconnected(from string, d *dest) (Hop, string) {
+	ix := m.ix
+	to := d.network
+	var pids []string
+	for id, p := range ix.peerings {
+		if (p.Local.NetworkID == from && p.Remote.NetworkID == to) || (p.Local.NetworkID == to && p.Remote.NetworkID == from) {
+			pids = append(pids, id)
+		}
+	}
+	if len(pids) > 0 {
+		slices.Sort(pids)
+		p := ix.peerings[pids[0]]
+		h := Hop{Kind: "peering", ResourceID: p.ID, Key: p.ID, Action: "inactive", State: p.State}
+		return h, fmt.Sprintf("not routed: peering %s between %s and %s is not active (%s)", p.ID, from, to, p.State)
+	}
+	key := to
+	if len(d.prefixes) > 0 {
+		key = d.prefixes[0].String()
+	}
+	h := Hop{Kind: "route", ResourceID: from, Key: key, Action: "missing", Note: "no peering connects the networks in the snapshot"}
+	why := fmt.Sprintf("not routed: no route between %s and %s in the snapshot (no peering connects them)", from, to)
+	if hub := sharedHub(ix, from, to); hub != "" {
+		h.Assumed = true
+		h.Note = "no peering connects the networks; both are spokes of hub " + hub + ", whose routes between spokes are not checked"
+		why = fmt.Sprintf("not routed: no peering connects %s and %s in the snapshot, and routes between the spokes of hub %s are not checked", from, to, hub)
+	}
+	return h, why
+}
+
+// sharedHub is the first hub (by id) both networks have an attachment on, or "".
+func sharedHub(ix *index, a, b string) string {
+	hubs := map[string]int{}
+	for _, h := range ix.hubAtts {
+		switch h.NetworkID {
+		case a:
+			hubs[h.HubID] |= 1
+		case b:
+			hubs[h.HubID] |= 2
+		}
+	}
+	best := ""
+	for id, sides := range hubs {
+		if sides == 3 && id != "" && (best == "" || id < best) {
+			best = id
+		}
+	}
+	return best
 }

@@ -260,3 +260,64 @@ func TestTraceAddressPrefersInterfaces(t *testing.T) {
 		},
 	})
 }
+
+// TestTraceUnconnectedNetworks: an address of a customer network that no peering
+// connects to the destination's network is not routed there.
+func TestTraceUnconnectedNetworks(t *testing.T) {
+	t.Parallel()
+	// vpc-2 (10.30.0.0/16) is a second customer VPC; sg-1 admits tcp 443 from it and
+	// from vpc-1.
+	estate := func(peering string, state string, hub bool) *snapshot.Snapshot {
+		s := awsPeering(defaultNACL("acl-1", "subnet-1"), sg("sg-1", "vpc-1", []string{"eni-1"},
+			allow("sgr-vpc2", 0, "tcp", ports(443, 443), cidr("10.30.0.0/16")), allow("sgr-vpc1", 0, "tcp", ports(443, 443), cidr("10.20.0.0/16"))))
+		s.Networks = append(s.Networks, snapshot.Network{Entity: ent("vpc-2", "aws"), Kind: "aws-vpc", CIDRs: []string{"10.30.0.0/16"}})
+		s.Subnets = append(s.Subnets, snapshot.Subnet{Entity: ent("subnet-2", "aws"), NetworkID: "vpc-2", CIDRs: []string{"10.30.1.0/24"}})
+		if peering != "" {
+			s.Peerings = append(s.Peerings, snapshot.Peering{Entity: ent(peering, "aws"), Kind: snapshot.PeeringAWS, State: state,
+				Local:  snapshot.PeeringSide{NetworkID: "vpc-2", CIDRs: []string{"10.30.0.0/16"}},
+				Remote: snapshot.PeeringSide{NetworkID: "vpc-1", CIDRs: []string{"10.20.0.0/16"}}})
+		}
+		if hub {
+			s.HubAttachments = append(s.HubAttachments,
+				snapshot.HubAttachment{Entity: ent("tgw-attach-1", "aws"), HubID: "tgw-1", Kind: "vpc", NetworkID: "vpc-1", State: "available"},
+				snapshot.HubAttachment{Entity: ent("tgw-attach-2", "aws"), HubID: "tgw-1", Kind: "vpc", NetworkID: "vpc-2", State: "available"})
+		}
+		return s
+	}
+	q := Query{From: "10.30.1.7", To: "10.20.1.5", Port: 443}
+	runTraceCases(t, []traceCase{
+		{
+			name: "no peering between the networks: not routed, no peering invented", snap: estate("", "", false), q: q,
+			hops:     []string{"vpc-2#10.20.1.0/24#missing"},
+			dropped:  "vpc-2#10.20.1.0/24#missing#",
+			destKind: "interfaces",
+			reason:   "not routed: no route between vpc-2 and vpc-1 in the snapshot",
+		},
+		{
+			name: "twin: an active peering connects them: admitted over it (its routes not checked)", snap: estate("pcx-2", "active", false), q: q,
+			admitted: true, reason: "admitted",
+			hops:     []string{"vpc-2#vpc-2 <-> vpc-1#active", "acl-1#ingress/100#allow", "sg-1#sgr-vpc2#allow"},
+			destKind: "interfaces",
+		},
+		{
+			name: "a peering that is not active: not routed, the peering named", snap: estate("pcx-2", "pending-acceptance", false), q: q,
+			hops:     []string{"pcx-2#pcx-2#inactive"},
+			dropped:  "pcx-2#pcx-2#inactive#",
+			destKind: "interfaces",
+			reason:   "not routed: peering pcx-2 between vpc-2 and vpc-1 is not active (pending-acceptance)",
+		},
+		{
+			name: "spokes of one hub: not routed, the hub named as unchecked", snap: estate("", "", true), q: q,
+			hops:     []string{"vpc-2#10.20.1.0/24#missing"},
+			dropped:  "vpc-2#10.20.1.0/24#missing#",
+			destKind: "interfaces",
+			reason:   "routes between the spokes of hub tgw-1 are not checked",
+		},
+		{
+			name: "an address of the destination's own network: local, admitted", snap: estate("", "", false),
+			q: Query{From: "10.20.1.9", To: "10.20.1.5", Port: 443}, admitted: true, reason: "admitted",
+			hops:     []string{"acl-1#ingress/100#allow", "sg-1#sgr-vpc1#allow"},
+			destKind: "interfaces",
+		},
+	})
+}

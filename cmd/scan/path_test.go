@@ -67,6 +67,15 @@ func TestPath(t *testing.T) {
 			hops: []string{"acl-0fda3475d079843c4", "sg-0ab1b0c9dfe27e890"},
 		},
 		{
+			// catalog-prod is a spoke of the transit gateway and inventory-prod is peered
+			// with Kong only: no peering connects them, so nothing routes catalog-prod's
+			// traffic to inventory-prod (no peering is assumed).
+			estate: "aws-reach-violating", name: "spoke-to-unpeered-network",
+			args:    []string{"--from", "10.62.10.7", "--to", "10.61.10.9", "--port", "443/tcp"},
+			dropped: "vpc-0bb4b137a6458611b#10.61.10.0/24#", class: "network",
+			hops: []string{"vpc-0bb4b137a6458611b"},
+		},
+		{
 			// The prefix list holding 0.0.0.0/0 opens catalog-api to the internet.
 			estate: "aws-reach-violating", name: "internet-to-spoke-via-prefix-list",
 			args:     []string{"--from", "internet", "--to", "eni-0e09482263c80f3f4", "--port", "443/tcp"},
