@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
@@ -221,6 +222,7 @@ func (m *Model) traceSrc(v Verdict, s *src, proto string, port int, d *dest) Ver
 		}
 		return v
 	}
+	noListener := m.noListener(d, proto, port)
 	ok, hops, ref := ix.chain(d, s, proto, port)
 	v.Hops = append(v.Hops, hops...)
 	v.Source.GroupRef = ref
@@ -231,6 +233,15 @@ func (m *Model) traceSrc(v Verdict, s *src, proto string, port int, d *dest) Ver
 		if h.Direction == "egress" {
 			v.Reason = fmt.Sprintf("the reply is dropped by %s egress rule %s", h.ResourceID, h.Key)
 		}
+		if noListener != nil {
+			v.Reason += fmt.Sprintf("; the load balancer has no listener on %s either", noListener.Key)
+		}
+		return v
+	}
+	if noListener != nil {
+		v.Hops = append(v.Hops, *noListener)
+		v.DroppedAt = noListener
+		v.Reason = "no listener on " + noListener.Key
 		return v
 	}
 	v.Hops = append(v.Hops, rt.retHops...)
@@ -301,4 +312,53 @@ func sharedHub(ix *index, a, b string) string {
 		}
 	}
 	return best
+}
+
+// noListener is, for a load balancer destination and a protocol with ports, the hop of
+// the missing listener when none of its listeners takes proto on port (kind listener,
+// the load balancer, key PORT/PROTOCOL, action missing, its listeners in the note); nil
+// when one does, and for other destinations and protocols. A load balancer receives traffic only
+// on its listeners' protocols and ports ("If your load balancer has no listeners, it
+// can't receive traffic from clients": docs.aws.amazon.com/elasticloadbalancing/latest/
+// application/load-balancer-listeners.html; NLB listeners are TCP, TLS, UDP or TCP_UDP:
+// docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html),
+// whatever else its security groups open. Flows keep showing what the groups admit
+// beyond the listeners (rules judge the groups); only Trace, which answers whether a
+// packet gets through, applies the listeners.
+func (m *Model) noListener(d *dest, proto string, port int) *Hop {
+	if d.out.Kind != kindLB || !hasPorts(proto) {
+		return nil
+	}
+	lb := m.ix.lbs[d.out.ID]
+	if lb == nil {
+		return nil
+	}
+	var have []string
+	for _, l := range lb.Listeners {
+		if l.Port == port && listenerCarries(l.Protocol, proto) {
+			return nil
+		}
+		have = append(have, strconv.Itoa(l.Port)+" ("+l.Protocol+")")
+	}
+	slices.Sort(have)
+	note := "the snapshot lists no listener of the load balancer"
+	if len(have) > 0 {
+		note = "its listeners: " + strings.Join(slices.Compact(have), ", ")
+	}
+	return &Hop{Kind: "listener", ResourceID: d.out.ID, Key: strconv.Itoa(port) + "/" + proto, Action: "missing", Note: note}
+}
+
+// listenerCarries reports whether a listener of protocol lp (HTTP, HTTPS, TLS, TCP,
+// UDP, TCP_UDP, as ELB spells them) takes traffic of IP protocol proto; a listener
+// protocol the model does not know is taken to carry it.
+func listenerCarries(lp, proto string) bool {
+	switch strings.ToUpper(lp) {
+	case "HTTP", "HTTPS", "TLS", "TCP":
+		return proto == "tcp"
+	case "UDP":
+		return proto == "udp"
+	case "TCP_UDP":
+		return proto == "tcp" || proto == "udp"
+	}
+	return true
 }

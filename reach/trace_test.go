@@ -321,3 +321,66 @@ func TestTraceUnconnectedNetworks(t *testing.T) {
 		},
 	})
 }
+
+// TestTraceListeners: a load balancer takes traffic only on its listeners' ports,
+// whatever its security group opens.
+func TestTraceListeners(t *testing.T) {
+	t.Parallel()
+	edge := func(ls ...snapshot.Listener) *snapshot.Snapshot {
+		return withLB(awsPeering(defaultNACL("acl-1", "subnet-1")), ls...)
+	}
+	runTraceCases(t, []traceCase{
+		{
+			name: "the group admits tcp 22 but no listener uses it: dropped at the load balancer", snap: edge(https443),
+			q:        Query{From: "internet", To: "lb-1", Port: 22},
+			hops:     []string{"acl-1#ingress/100#allow", "sg-lb#sgr-ssh#allow", "lb-1#22/tcp#missing"},
+			dropped:  "lb-1#22/tcp#missing#",
+			destKind: "load-balancer", reason: "no listener on 22/tcp",
+		},
+		{
+			name: "twin: a TCP listener on 22: admitted", snap: edge(https443, snapshot.Listener{ID: "lst-2", Protocol: "TCP", Port: 22}),
+			q: Query{From: "internet", To: "lb-1", Port: 22}, admitted: true, reason: "admitted",
+			hops:     []string{"acl-1#ingress/100#allow", "sg-lb#sgr-ssh#allow"},
+			destKind: "load-balancer",
+		},
+		{
+			name: "the listener's port on another protocol: no listener on 443/udp", snap: edge(https443),
+			q:        Query{From: "internet", To: "lb-1", Protocol: "udp", Port: 443},
+			hops:     []string{"acl-1#ingress/100#allow", "sg-lb#no-allow-rule#deny"},
+			dropped:  "sg-lb#no-allow-rule#deny#ingress",
+			destKind: "load-balancer", reason: "the load balancer has no listener on 443/udp either",
+		},
+		{
+			name: "a TCP_UDP listener takes udp", snap: edge(snapshot.Listener{ID: "lst-3", Protocol: "TCP_UDP", Port: 22}),
+			q: Query{From: "internet", To: "lb-1", Protocol: "udp", Port: 22},
+			// sg-lb admits only tcp: the group drops it, the listener would take it.
+			hops:     []string{"acl-1#ingress/100#allow", "sg-lb#no-allow-rule#deny"},
+			dropped:  "sg-lb#no-allow-rule#deny#ingress",
+			destKind: "load-balancer", reason: "dropped by sg-lb no-allow-rule (ingress)",
+		},
+		{
+			name: "by address, the load balancer alone in the subnet: the listener still decides", snap: edge(https443),
+			q:        Query{From: "internet", To: "10.20.1.5", Port: 22},
+			hops:     []string{"acl-1#ingress/100#allow", "sg-lb#sgr-ssh#allow", "lb-1#22/tcp#missing"},
+			dropped:  "lb-1#22/tcp#missing#",
+			destKind: "load-balancer", reason: "no listener on 22/tcp",
+			assumed: "10.20.1.5 is taken to be an address of load balancer lb-1",
+		},
+	})
+}
+
+// TestTraceListenersKeepFlows: the listeners do not narrow the flows, which show what
+// the load balancer's group admits beyond them (DCGW-FW-006 relies on it).
+func TestTraceListenersKeepFlows(t *testing.T) {
+	t.Parallel()
+	m := Build(withLB(awsPeering(defaultNACL("acl-1", "subnet-1")), https443), Options{})
+	var got []string
+	for _, f := range only(m.Flows(), ClassInternet) {
+		if d := m.Destinations()[f.Destination]; d.Kind == "load-balancer" {
+			got = append(got, f.Protocol+" "+portsText(f.Ports))
+		}
+	}
+	if diff := cmp.Diff([]string{"tcp 22", "tcp 443"}, got); diff != "" {
+		t.Errorf("internet flows to the load balancer (-want +got):\n%s", diff)
+	}
+}

@@ -76,6 +76,14 @@ func TestPath(t *testing.T) {
 			hops: []string{"vpc-0bb4b137a6458611b"},
 		},
 		{
+			// The edge's security group admits tcp 22 from anywhere (DCGW-FW-006), but the
+			// ALB has one listener, HTTPS on 443: it takes no traffic on 22.
+			estate: "aws-reach-violating", name: "internet-to-edge-no-listener",
+			args:    []string{"--from", "internet", "--to", "arn:aws:elasticloadbalancing:eu-west-1:481516234208:loadbalancer/app/wingtip-edge/b71e04c9a3d25f68", "--port", "22"},
+			dropped: "arn:aws:elasticloadbalancing:eu-west-1:481516234208:loadbalancer/app/wingtip-edge/b71e04c9a3d25f68#22/tcp#", class: "internet",
+			hops: []string{"acl-0fda3475d079843c4", "sg-0a08c3f16b9154deb", "arn:aws:elasticloadbalancing:eu-west-1:481516234208:loadbalancer/app/wingtip-edge/b71e04c9a3d25f68"},
+		},
+		{
 			// The prefix list holding 0.0.0.0/0 opens catalog-api to the internet.
 			estate: "aws-reach-violating", name: "internet-to-spoke-via-prefix-list",
 			args:     []string{"--from", "internet", "--to", "eni-0e09482263c80f3f4", "--port", "443/tcp"},
