@@ -270,7 +270,7 @@ func (m *Model) unconnected(from string, d *dest) (Hop, string) {
 	to := d.network
 	var pids []string
 	for id, p := range ix.peerings {
-		if (p.Local.NetworkID == from && p.Remote.NetworkID == to) || (p.Local.NetworkID == to && p.Remote.NetworkID == from) {
+		if !activeState(p.State) && ((p.Local.NetworkID == from && p.Remote.NetworkID == to) || (p.Local.NetworkID == to && p.Remote.NetworkID == from)) {
 			pids = append(pids, id)
 		}
 	}
