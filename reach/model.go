@@ -145,7 +145,8 @@ type Destination struct {
 // an id in the snapshot; Key names the entry inside it.
 type Hop struct {
 	// Kind is route (VPC/VNet/GCP route table), hub-route (TGW/vHub route table), peering,
-	// attachment (a Konnect attachment) or filter (a firewall rule).
+	// attachment (a Konnect attachment), filter (a firewall rule) or listener (Trace only:
+	// a load balancer with no listener on the port).
 	Kind       string `json:"kind"`
 	ResourceID string `json:"resource_id"`
 	// ResourceKind is the firewall kind (aws-network-acl, aws-security-group, azure-nsg,
