@@ -39,7 +39,7 @@ _hits := [[[hop.resource_id, hop.key], i] |
 ]
 
 _groups := {g: idxs |
-	some [g, _] in _hits
+	some g in {k | some [k, _] in _hits}
 	idxs := [i | some [g2, i] in _hits; g2 == g]
 }
 

@@ -25,8 +25,7 @@ destination(flow) := input.reach.destinations[flow.destination]
 # the flows: {"internet": [0, 7, …], "kong-network": […], …}. A rule about one class
 # iterates its list, not every flow.
 flows_of_class := {c: idxs |
-	some flow in input.reach.flows
-	c := flow.source.class
+	some c in {flow.source.class | some flow in input.reach.flows}
 	idxs := [i | some i, f in input.reach.flows; f.source.class == c]
 }
 
