@@ -40,8 +40,14 @@ func newReachInput(m *reach.Model) reachInput {
 }
 
 // sharedSlices are the slice types the flows of the reachability model share between
-// them (the hops of one path, the addresses of one source, the ports of one rule).
-var sharedSlices = []reflect.Type{reflect.TypeFor[[]reach.Hop](), reflect.TypeFor[[]string](), reflect.TypeFor[[]reach.PortRange]()}
+// them (the hops of one path, the addresses of one source).
+var sharedSlices = []reflect.Type{reflect.TypeFor[[]reach.Hop](), reflect.TypeFor[[]string]()}
+
+// sharedValues are the types whose values repeat by content across the flows of the
+// reachability model, though each flow has its own copy: a few hundred sources and a
+// few dozen port lists among tens of thousands of flows, and the same firewall rule
+// in the paths to many destinations.
+var sharedValues = []reflect.Type{reflect.TypeFor[reach.Source](), reflect.TypeFor[[]reach.PortRange](), reflect.TypeFor[reach.Hop]()}
 
 // inputValue turns the snapshot into the policy input document: its JSON form as an
 // OPA value (regovalue), converted member by member with one Converter, and derived
@@ -66,6 +72,9 @@ func inputValue(snap *snapshot.Snapshot, derived reachInput, release bool) (ast.
 	rc := regovalue.NewConverter()
 	for _, t := range sharedSlices {
 		rc.ShareSlices(t)
+	}
+	for _, t := range sharedValues {
+		rc.ShareValues(t)
 	}
 	rv, err := rc.ToValue(derived)
 	if err != nil {

@@ -40,6 +40,10 @@ type Converter struct {
 	// slices of those types converted so far, by backing array and length.
 	shared map[reflect.Type]bool
 	slices map[sliceID]*ast.Term
+	// values are the terms of the types ShareValues names, by the key of the value
+	// (appendKey); key is the buffer keys are built in.
+	values map[reflect.Type]map[string]*ast.Term
+	key    []byte
 }
 
 // sliceID identifies a slice by its type, backing array and length.
@@ -61,6 +65,104 @@ func (c *Converter) ShareSlices(t reflect.Type) {
 		c.shared, c.slices = map[reflect.Type]bool{}, map[sliceID]*ast.Term{}
 	}
 	c.shared[t] = true
+}
+
+// ShareValues makes c convert equal values of struct or slice type t (equal in every
+// JSON member, nested slices and pointers compared by content) into one term, such as
+// the sources of flows or their port ranges. A value holding something it cannot
+// compare (a map, a float, an interface holding a value, a custom JSON encoding) is
+// converted on its own. It is for values that repeat by content though not by
+// identity (ShareSlices is cheaper for those): a lookup builds a key from the whole
+// value. t must not be recursive.
+func (c *Converter) ShareValues(t reflect.Type) {
+	if t.Kind() != reflect.Struct && t.Kind() != reflect.Slice {
+		return
+	}
+	if c.values == nil {
+		c.values = map[reflect.Type]map[string]*ast.Term{}
+	}
+	if c.values[t] == nil {
+		c.values[t] = map[string]*ast.Term{}
+	}
+}
+
+// shareValue converts v of a type ShareValues names, once per distinct key.
+func (c *Converter) shareValue(v reflect.Value, terms map[string]*ast.Term) (*ast.Term, error) {
+	buf, ok := appendKey(c.key[:0], v)
+	c.key = buf[:0]
+	if !ok {
+		return c.convert(v)
+	}
+	if x, ok := terms[string(buf)]; ok {
+		return x, nil
+	}
+	k := string(buf) // before converting: a nested shared value reuses c.key
+	x, err := c.convert(v)
+	if err != nil {
+		return nil, err
+	}
+	terms[k] = x
+	return x, nil
+}
+
+// appendKey appends to buf a key of v's JSON-relevant content: values of one type with
+// equal keys have equal JSON forms. ok is false for a value it cannot key (a map, an
+// interface holding a value, a float, a custom JSON encoding).
+func appendKey(buf []byte, v reflect.Value) ([]byte, bool) {
+	t := v.Type()
+	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
+		return buf, false
+	}
+	switch v.Kind() {
+	case reflect.String:
+		buf = strconv.AppendInt(buf, int64(v.Len()), 10)
+		return append(append(buf, ':'), v.String()...), true
+	case reflect.Bool:
+		if v.Bool() {
+			return append(buf, 't'), true
+		}
+		return append(buf, 'f'), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return append(strconv.AppendInt(buf, v.Int(), 10), ';'), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return append(strconv.AppendUint(buf, v.Uint(), 10), ';'), true
+	case reflect.Pointer:
+		if v.IsNil() {
+			return append(buf, 'n'), true
+		}
+		return appendKey(append(buf, '*'), v.Elem())
+	case reflect.Interface:
+		// Only nil: values of different types in an interface may key alike.
+		return append(buf, 'n'), v.IsNil()
+	case reflect.Slice:
+		if v.IsNil() {
+			return append(buf, 'n'), true
+		}
+		fallthrough
+	case reflect.Array:
+		buf = append(strconv.AppendInt(append(buf, '['), int64(v.Len()), 10), ':')
+		for i := range v.Len() {
+			var ok bool
+			if buf, ok = appendKey(buf, v.Index(i)); !ok {
+				return buf, false
+			}
+		}
+		return buf, true
+	case reflect.Struct:
+		buf = append(buf, '{')
+		for _, f := range structFields(t) {
+			fv, ok := fieldByIndex(v, f.index)
+			if !ok {
+				buf = append(buf, '-')
+				continue
+			}
+			if buf, ok = appendKey(buf, fv); !ok {
+				return buf, false
+			}
+		}
+		return append(buf, '}'), true
+	}
+	return buf, false
 }
 
 // NewConverter returns a Converter that shares nothing yet.
@@ -181,6 +283,14 @@ func (c *Converter) toTerm(v reflect.Value) (*ast.Term, error) {
 	if !v.IsValid() {
 		return nullTerm, nil
 	}
+	if terms := c.values[v.Type()]; terms != nil {
+		return c.shareValue(v, terms)
+	}
+	return c.convert(v)
+}
+
+// convert is toTerm without the lookup of ShareValues.
+func (c *Converter) convert(v reflect.Value) (*ast.Term, error) {
 	t := v.Type()
 	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
 		return viaJSON(v)

@@ -294,3 +294,63 @@ func TestShareSlices(t *testing.T) {
 		t.Error("slices with different backing arrays share a term")
 	}
 }
+
+// TestShareValues checks that equal values of a shared type convert to one term
+// whatever their backing arrays, that values differing anywhere (a nested slice, a
+// pointer, nil against empty) do not, and that the value is the same as without
+// sharing.
+func TestShareValues(t *testing.T) {
+	t.Parallel()
+	type port struct {
+		From int `json:"from"`
+		To   int `json:"to"`
+	}
+	type source struct {
+		Class string   `json:"class"`
+		Addrs []string `json:"addrs,omitempty"`
+		Index *int     `json:"index,omitempty"`
+		Ports []port   `json:"ports"`
+		Extra any      `json:"extra,omitempty"` // not keyable when set
+	}
+	one, two := 1, 2
+	in := []source{
+		{Class: "a", Addrs: []string{"x", "y"}, Index: &one, Ports: []port{{1, 2}}},
+		{Class: "a", Addrs: []string{"x", "y"}, Index: &one, Ports: []port{{1, 2}}},           // equal to 0
+		{Class: "a", Addrs: []string{"x", "y"}, Index: &two, Ports: []port{{1, 2}}},           // pointer differs
+		{Class: "a", Addrs: []string{"xy"}, Index: &one, Ports: []port{{1, 2}}},               // strings split differently
+		{Class: "a", Addrs: []string{"x", "y"}, Index: &one, Ports: []port{}},                 // empty, not nil
+		{Class: "a", Addrs: []string{"x", "y"}, Index: &one},                                  // nil ports
+		{Class: "a", Addrs: []string{"x", "y"}, Index: &one, Ports: []port{{1, 2}}, Extra: 1}, // not keyable
+		{Class: "a", Addrs: []string{"x", "y"}, Index: &one, Ports: []port{{1, 2}}, Extra: 1},
+	}
+	c := NewConverter()
+	c.ShareValues(reflect.TypeFor[source]())
+	c.ShareValues(reflect.TypeFor[[]port]())
+	v, err := c.ToValue(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := ToValue(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Compare(plain) != 0 {
+		t.Errorf("shared conversion %v differs from the plain one %v", v, plain)
+	}
+	arr := v.(*ast.Array)
+	if arr.Elem(0) != arr.Elem(1) {
+		t.Error("equal values converted to two terms")
+	}
+	for i := 2; i < arr.Len(); i++ {
+		if arr.Elem(i) == arr.Elem(0) {
+			t.Errorf("value %d shares the term of a different value", i)
+		}
+	}
+	if arr.Elem(6) == arr.Elem(7) {
+		t.Error("values that cannot be keyed share a term")
+	}
+	ports := func(i int) *ast.Term { return arr.Elem(i).Value.(ast.Object).Get(ast.StringTerm("ports")) }
+	if ports(0) != ports(2) || ports(0) != ports(6) {
+		t.Error("equal port slices inside different values converted to two terms")
+	}
+}
