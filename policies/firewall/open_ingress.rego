@@ -42,7 +42,7 @@ _hits := [[[hop.resource_id, hop.key], i] |
 ]
 
 # _groups are the flow indexes per admitting rule: one finding per rule, whatever number
-# of subnets and ports it opens.
+# of subnets and ports it opens. Each rule is a key once (see reach.flows_of_class).
 _groups := {g: idxs |
 	some g in {k | some [k, _] in _hits}
 	idxs := [i | some [g2, i] in _hits; g2 == g]
