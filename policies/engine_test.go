@@ -955,7 +955,7 @@ func TestBuiltinGroupOrder(t *testing.T) {
 	for _, g := range e.groups {
 		got = append(got, e.rules[g.rules[0]].Family())
 	}
-	want := []string{"CIDR", "FW", "HUB", "ATT", "DNS", "EP", "TLS"}
+	want := []string{"CIDR", "FW", "ATT", "DNS", "EP", "HUB", "TLS"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("group order (-want +got):\n%s", diff)
 	}

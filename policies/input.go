@@ -12,8 +12,9 @@ import (
 )
 
 // ReachMember is the member of the input document that holds the reachability model:
-// input.reach.flows, the admitted flows (reach.Flow), and input.reach.destinations, the
-// gateway-facing destinations they land on. It is derived from the snapshot, never read
+// input.reach.flows, the admitted flows (reach.Flow), input.reach.destinations, the
+// gateway-facing destinations they land on, and input.reach.hub_links, the spokes a hub
+// connects to Kong in either direction (reach.HubLink). It is derived from the snapshot, never read
 // from a snapshot file.
 const ReachMember = "reach"
 
@@ -21,6 +22,7 @@ const ReachMember = "reach"
 type reachInput struct {
 	Destinations map[string]reach.Destination `json:"destinations"`
 	Flows        []reach.Flow                 `json:"flows"`
+	HubLinks     []reach.HubLink              `json:"hub_links"`
 }
 
 // newReachInput is what input.reach shows of model m: every destination, and the flows
@@ -36,7 +38,7 @@ func newReachInput(m *reach.Model) reachInput {
 			flows = append(flows, f)
 		}
 	}
-	return reachInput{Destinations: m.Destinations(), Flows: flows}
+	return reachInput{Destinations: m.Destinations(), Flows: flows, HubLinks: m.HubLinks()}
 }
 
 // sharedSlices are the slice types the flows of the reachability model share between

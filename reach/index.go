@@ -29,7 +29,10 @@ type index struct {
 
 	hubAtts      map[string]*snapshot.HubAttachment
 	hubTables    map[string]*rtable
-	assocTable   map[string]string // hub attachment -> the table that routes its traffic
+	assocTable   map[string]string   // hub attachment -> the table that routes its traffic
+	hubProps     map[string][]string // hub route table -> the attachments propagating into it, sorted
+	kongAtts     map[string]int      // Kong's hub attachments -> their Konnect network (index in kong)
+	links        []HubLink
 	peerings     map[string]*snapshot.Peering
 	firewalls    map[string]*cfw
 	fwByNet      map[string][]*cfw // security groups and GCP firewalls by network
@@ -92,7 +95,7 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 		prefixLists: map[string][]netip.Prefix{}, openPLs: map[string]bool{},
 		rawTables: make(map[string]*snapshot.RouteTable, len(s.RouteTables)), tables: map[string]*rtable{},
 		listTable: make(map[string]string, len(s.Subnets)), mainTable: make(map[string]string, len(s.Networks)),
-		hubAtts: map[string]*snapshot.HubAttachment{}, hubTables: map[string]*rtable{}, assocTable: map[string]string{},
+		hubAtts: map[string]*snapshot.HubAttachment{}, hubTables: map[string]*rtable{}, assocTable: map[string]string{}, hubProps: map[string][]string{}, kongAtts: map[string]int{},
 		peerings: map[string]*snapshot.Peering{}, firewalls: make(map[string]*cfw, len(s.Firewalls)), fwByNet: make(map[string][]*cfw, len(s.Networks)),
 		lbs: map[string]*snapshot.LoadBalancer{}, edge: map[string]bool{}, lbFirewalls: map[string][]string{},
 		rgws: map[string]*snapshot.ResourceGateway{}, lbsByNet: map[string][]string{}, rgwsByNet: map[string][]string{}, edgeByNet: map[string][]string{}, rgwKong: map[string][]int{}, rgwAttach: map[string]string{},
@@ -170,7 +173,7 @@ func newIndex(s *snapshot.Snapshot, opts Options) *index {
 	return ix
 }
 
-// indexHubs compiles the hub route tables with their propagations (listed on the table,
+// indexHubs indexes the hub route tables' propagations (listed on the table,
 // named by the attachment, or by a label the attachment propagates to, as
 // dcgw.lib.topology propagations decides) and each attachment's associated table.
 func (ix *index) indexHubs() {
@@ -185,7 +188,7 @@ func (ix *index) indexHubs() {
 				ix.assocTable[aid] = t.ID
 			}
 		}
-		if strings.HasSuffix(strings.ToLower(t.ID), "/hubroutetables/noneroutetable") {
+		if noneTable(t.ID) {
 			continue
 		}
 		for _, l := range t.Labels {
@@ -199,7 +202,9 @@ func (ix *index) indexHubs() {
 			ix.assocTable[h.ID] = h.AssociatedRouteTableID
 		}
 		for _, tid := range h.PropagatedRouteTableIDs {
-			props[tid] = append(props[tid], h.ID)
+			if !noneTable(tid) {
+				props[tid] = append(props[tid], h.ID)
+			}
 		}
 		labels := h.PropagationLabels
 		if len(labels) == 0 && h.Provider == "azure" && h.Kind == "vnet" && len(h.PropagatedRouteTableIDs) == 0 {
@@ -214,12 +219,25 @@ func (ix *index) indexHubs() {
 			}
 		}
 	}
-	for i := range s.HubRouteTables {
-		t := &s.HubRouteTables[i]
-		p := props[t.ID]
+	for tid, p := range props {
 		slices.Sort(p)
-		ix.hubTables[t.ID] = ix.hubTable(t, slices.Compact(p))
+		ix.hubProps[tid] = slices.Compact(p)
 	}
+}
+
+// compileHubs compiles the hub route tables, once Kong's attachments are known (their
+// propagations carry the Konnect CIDR).
+func (ix *index) compileHubs() {
+	for i := range ix.snap.HubRouteTables {
+		t := &ix.snap.HubRouteTables[i]
+		ix.hubTables[t.ID] = ix.hubTable(t, ix.hubProps[t.ID])
+	}
+}
+
+// noneTable reports whether tid is an Azure vHub's None route table
+// (…/hubRouteTables/noneRouteTable), which stands for "propagate nowhere".
+func noneTable(tid string) bool {
+	return strings.HasSuffix(strings.ToLower(tid), "/hubroutetables/noneroutetable")
 }
 
 // indexEdge finds the edge load balancers: the configured list, else every
@@ -347,10 +365,15 @@ func (ix *index) indexKong() {
 			}
 		}
 	}
-	kongAtt := map[string]int{}
+	kongAtt := ix.kongAtts
 	for ki, k := range ix.kong {
 		for aid := range k.hubAtts {
 			kongAtt[aid] = ki
+		}
+	}
+	ix.compileHubs()
+	for _, k := range ix.kong {
+		for aid := range k.hubAtts {
 			if t := ix.hubTables[ix.assocTable[aid]]; t != nil && !slices.Contains(k.tables, t) {
 				k.tables = append(k.tables, t)
 			}
@@ -415,61 +438,17 @@ func (ix *index) indexKong() {
 		slices.Sort(ix.custPeers[nid])
 		ix.custPeers[nid] = slices.Compact(ix.custPeers[nid])
 	}
-	// Hubs: every spoke attachment on a hub that carries a Kong attachment is connected
-	// when Kong's table reaches it (a route or propagation to it) or its own associated
-	// table routes the Konnect CIDR to Kong's attachment (both directions count).
-	kongHubs := map[string][]string{}
-	for aid := range kongAtt {
-		if h := ix.hubAtts[aid]; h != nil {
-			kongHubs[h.HubID] = append(kongHubs[h.HubID], aid)
-		}
-	}
-	for hub := range kongHubs {
-		slices.Sort(kongHubs[hub])
-	}
-	reachedBy := map[string]map[string]bool{} // spoke attachment -> Kong tables with a route to it
-	for _, k := range ix.kong {
-		for _, t := range k.tables {
-			for _, e := range t.entries {
-				if e.drop {
-					continue
-				}
-				for _, aid := range e.targetIDs {
-					if reachedBy[aid] == nil {
-						reachedBy[aid] = map[string]bool{}
-					}
-					reachedBy[aid][t.id] = true
-				}
-			}
-		}
-	}
-	for i := range s.HubAttachments {
-		h := &s.HubAttachments[i]
-		if h.NetworkID == "" {
+	// Hubs: a spoke attachment is connected when Kong's table reaches it or its own
+	// associated table routes Kong's range to Kong's attachment (both directions count:
+	// hubLinks).
+	ix.links = ix.hubLinks()
+	for _, l := range ix.links {
+		h := ix.hubAtts[l.AttachmentID]
+		if h == nil || h.NetworkID == "" {
 			continue
 		}
-		if _, isKong := kongAtt[h.ID]; isKong {
-			continue
-		}
-		for _, ka := range kongHubs[h.HubID] {
-			ki := kongAtt[ka]
-			k := ix.kong[ki]
-			fwd := false
-			for _, t := range k.tables {
-				if reachedBy[h.ID][t.id] {
-					fwd = true
-				}
-			}
-			ret := false
-			if st := ix.hubTables[ix.assocTable[h.ID]]; st != nil && k.cidr.IsValid() {
-				if e := st.lookup(k.cidr); e != nil && !e.drop && slices.Contains(e.targetIDs, ka) {
-					ret = true
-				}
-			}
-			if fwd || ret {
-				add(h.NetworkID, &conn{kong: ki, via: "hub", attachmentID: h.ID, kongAtt: ka, hubID: h.HubID, state: h.State, active: activeState(h.State)})
-			}
-		}
+		ki := kongAtt[l.KongAttachmentID]
+		add(h.NetworkID, &conn{kong: ki, via: "hub", attachmentID: h.ID, kongAtt: l.KongAttachmentID, hubID: h.HubID, state: h.State, active: activeState(h.State)})
 	}
 	// Resource gateways reached through Konnect resource endpoints.
 	for i := range s.PrivateEndpoints {

@@ -216,19 +216,14 @@ func (ix *index) hubTable(t *snapshot.HubRouteTable, props []string) *rtable {
 	}
 	n := 0
 	for _, aid := range props {
-		if a := ix.hubAtts[aid]; a != nil {
-			n += len(ix.netRanges[a.NetworkID])
-		}
+		ps, _ := ix.propagatedRanges(aid)
+		n += len(ps)
 	}
 	block := make([]rentry, 0, n) // one allocation for the derived routes
 	for _, aid := range props {
-		a := ix.hubAtts[aid]
-		if a == nil || a.NetworkID == "" {
-			continue
-		}
+		ps, keys := ix.propagatedRanges(aid)
 		target := []string{aid}
-		keys := ix.netAddrs(a.NetworkID)
-		for i, p := range ix.netRanges[a.NetworkID] {
+		for i, p := range ps {
 			if have[p] {
 				continue
 			}
@@ -237,6 +232,23 @@ func (ix *index) hubTable(t *snapshot.HubRouteTable, props []string) *rtable {
 		}
 	}
 	return newTable(t.ID, "hub-route", es)
+}
+
+// propagatedRanges are the prefixes (and their text) an attachment propagates into a hub
+// route table, as far as the snapshot tells: a Kong attachment its Konnect network's
+// CIDR, a spoke its network's ranges; none for a VPN, Direct Connect or a network the
+// snapshot does not describe.
+func (ix *index) propagatedRanges(aid string) ([]netip.Prefix, []string) {
+	if ki, ok := ix.kongAtts[aid]; ok {
+		if k := ix.kong[ki]; k.cidr.IsValid() {
+			return []netip.Prefix{k.cidr}, []string{k.cidr.String()}
+		}
+		return nil, nil
+	}
+	if a := ix.hubAtts[aid]; a != nil && a.NetworkID != "" {
+		return ix.netRanges[a.NetworkID], ix.netAddrs(a.NetworkID)
+	}
+	return nil, nil
 }
 
 // subnetTable is the route table a subnet uses: its route_table_id, else a table that

@@ -5,6 +5,7 @@
 package dcgw.lib.hub_fixtures
 
 import data.dcgw.lib.fixtures
+import data.dcgw.lib.reach_models
 
 # estate is an AWS transit gateway and an Azure virtual hub, each carrying a Kong
 # attachment, and a second TGW without Kong.
@@ -61,3 +62,7 @@ estate := {
 
 # c is allowed by attachment id and d by network id.
 config := object.union(fixtures.config, {"allowed_spokes": ["tgw-attach-c", "vpc-d"]})
+
+# with_model is the estate with its reachability model as input.reach (the hub links of
+# DCGW-HUB-003 and DCGW-HUB-004), as the engine computes it (reach_models_test.rego).
+with_model := object.union(estate, {"reach": reach_models.models["hub_fixtures.estate"]})
