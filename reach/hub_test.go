@@ -48,8 +48,8 @@ func TestHubLinks(t *testing.T) {
 			},
 		},
 		{
-			name: "a static blackhole of the same prefix wins over the propagated routes: no link",
-			kong: []snapshot.HubRoute{toSpoke, route("10.20.0.0/16", "", "static", "blackhole")},
+			name:  "a static blackhole of the same prefix wins over the propagated routes: no link",
+			kong:  []snapshot.HubRoute{toSpoke, route("10.20.0.0/16", "", "static", "blackhole")},
 			spoke: []snapshot.HubRoute{toKong, route(kongCIDR, "", "static", "blackhole")},
 		},
 		{
