@@ -23,6 +23,11 @@ type reachInput struct {
 	Destinations map[string]reach.Destination `json:"destinations"`
 	Flows        []reach.Flow                 `json:"flows"`
 	HubLinks     []reach.HubLink              `json:"hub_links"`
+	// FlowsByClass are the indexes into Flows of each source class's flows, and
+	// AllPortFlows those of the flows of every protocol, or of a port protocol on every
+	// port: a rule about one class iterates its list, not every flow.
+	FlowsByClass map[string][]int `json:"flows_by_class"`
+	AllPortFlows []int            `json:"all_port_flows"`
 }
 
 // newReachInput is what input.reach shows of model m: every destination, and the flows
@@ -32,13 +37,36 @@ type reachInput struct {
 // is left out; `dcgw-scan path` still answers for it.
 func newReachInput(m *reach.Model) reachInput {
 	all := m.Flows()
-	flows := make([]reach.Flow, 0, len(all))
+	in := reachInput{Destinations: m.Destinations(), Flows: make([]reach.Flow, 0, len(all)), HubLinks: m.HubLinks(),
+		FlowsByClass: map[string][]int{}, AllPortFlows: []int{}}
 	for _, f := range all {
-		if !f.Source.WithinDestinationNetwork {
-			flows = append(flows, f)
+		if f.Source.WithinDestinationNetwork {
+			continue
+		}
+		i := len(in.Flows)
+		in.Flows = append(in.Flows, f)
+		in.FlowsByClass[f.Source.Class] = append(in.FlowsByClass[f.Source.Class], i)
+		if allPorts(f) {
+			in.AllPortFlows = append(in.AllPortFlows, i)
 		}
 	}
-	return reachInput{Destinations: m.Destinations(), Flows: flows, HubLinks: m.HubLinks()}
+	return in
+}
+
+// allPorts reports whether f is of every protocol, or of a port protocol on every port
+// (0-65535 or 1-65535).
+func allPorts(f reach.Flow) bool {
+	switch f.Protocol {
+	case "all", "other":
+		return true
+	case "tcp", "udp", "sctp", "6", "17", "132":
+		for _, p := range f.Ports {
+			if p.From <= 1 && p.To == 65535 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sharedSlices are the slice types the flows of the reachability model share between

@@ -555,7 +555,7 @@ func (e *evaluator) evaluate(d *dest, s *src, protos []string) []admittedFlow {
 		// The views are this protocol's: render the paths now.
 		for i := first; i < len(e.out); i++ {
 			f := &e.out[i]
-			e.hops = e.hopsOf(e.hops[:0], e.picks[f.pick:f.pick+n], n)
+			e.hops = markAdmitting(e.hopsOf(e.hops[:0], e.picks[f.pick:f.pick+n], n))
 			f.hops = e.internPath(e.hops)
 		}
 	}
@@ -568,6 +568,19 @@ func (e *evaluator) evaluate(d *dest, s *src, protos []string) []admittedFlow {
 		e.out = append(e.out[:0], admittedFlow{proto: "all", ports: []PortRange{{From: 0, To: 65535}}, hops: e.out[0].hops, ref: e.out[0].ref})
 	}
 	return e.out
+}
+
+// markAdmitting marks the filter hop that let an admitted flow in (Hop.Admits): the
+// last allow that names a firewall. A level with no firewall admits by default and
+// names none; with no such hop, none is marked.
+func markAdmitting(hs []Hop) []Hop {
+	for i := len(hs) - 1; i >= 0; i-- {
+		if h := &hs[i]; h.Kind == "filter" && h.Action == "allow" && h.ResourceKind != "" {
+			h.Admits = true
+			break
+		}
+	}
+	return hs
 }
 
 // hopsEqual reports whether two paths name the same entries with the same actions.
@@ -589,7 +602,7 @@ func hopsSame(a, b []Hop) bool {
 		return x.Kind == y.Kind && x.ResourceID == y.ResourceID && x.ResourceKind == y.ResourceKind && x.Key == y.Key &&
 			x.Action == y.Action && x.Direction == y.Direction && x.Target == y.Target && x.State == y.State &&
 			x.ReplyKey == y.ReplyKey && slices.Equal(x.ReplyPorts, y.ReplyPorts) && x.Implicit == y.Implicit &&
-			x.Assumed == y.Assumed && x.Note == y.Note
+			x.Assumed == y.Assumed && x.Note == y.Note && x.Admits == y.Admits
 	})
 }
 

@@ -1,6 +1,9 @@
 package reach
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestHopString(t *testing.T) {
 	t.Parallel()
@@ -25,6 +28,29 @@ func TestHopString(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.hop.String(); got != tt.want {
 			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestMarkAdmitting(t *testing.T) {
+	route := Hop{Kind: "route", ResourceID: "rtb-1", Action: "forward"}
+	nacl := Hop{Kind: "filter", ResourceID: "acl-1", ResourceKind: "aws-network-acl", Action: "allow"}
+	sg := Hop{Kind: "filter", ResourceID: "sg-1", ResourceKind: "aws-security-group", Action: "allow"}
+	none := Hop{Kind: "filter", ResourceID: "snet-1", Key: "none", Action: "allow"} // a level with no firewall
+	for _, tc := range []struct {
+		name string
+		hops []Hop
+		want int // index of the hop that admits; -1 for none
+	}{
+		{"the security group after the ACL", []Hop{route, nacl, sg}, 2},
+		{"the last firewall before a level without one", []Hop{nacl, none}, 0},
+		{"no firewall at all", []Hop{route, none}, -1},
+	} {
+		got := markAdmitting(slices.Clone(tc.hops))
+		for i, h := range got {
+			if h.Admits != (i == tc.want) {
+				t.Errorf("%s: hop %d admits=%v, want the hop at %d", tc.name, i, h.Admits, tc.want)
+			}
 		}
 	}
 }

@@ -176,6 +176,11 @@ type Hop struct {
 	// Assumed marks a hop that rests on an assumption (see Note).
 	Assumed bool   `json:"assumed,omitempty"`
 	Note    string `json:"note,omitempty"`
+	// Admits marks, in an admitted flow, the firewall rule that let it in: the last
+	// allow among its filter hops that names a firewall (the security group after the
+	// network ACL, the NIC's NSG after the subnet's). It is the rule to change. A flow
+	// through levels with no firewall only (which admit by default) has none.
+	Admits bool `json:"admits,omitempty"`
 }
 
 // Flow is traffic the model admits: from a source class, to a destination, on one

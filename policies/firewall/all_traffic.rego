@@ -45,8 +45,8 @@ deny contains f if {
 	some [fw_id, key], idxs in _groups
 	flows := [input.reach.flows[i] | some i in idxs]
 	hop := reach.admitting_hop(flows[0])
-	sources := sort({_source_text(fl.source) | some fl in flows})
-	dests := sort({reach.destination_text(reach.destination(fl)) | some fl in flows})
+	sources := sort({_source_text(src) | some src in {fl.source | some fl in flows}})
+	dests := reach.destinations_text(flows)
 	traffic := reach.traffic_of(flows)
 	f := {
 		"resource": fw_id,

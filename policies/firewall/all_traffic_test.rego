@@ -16,7 +16,7 @@ test_all_traffic_from_data_plane if {
 	f.key == "sgr-all"
 	f.evidence.sources == ["the data plane IPs of kn-1"]
 	f.evidence.traffic == ["all traffic"]
-	f.path == [fx.nacl_hop, _all]
+	f.path == [fx.nacl_hop, fx.admitting(_all)]
 }
 
 test_on_premises_range if {

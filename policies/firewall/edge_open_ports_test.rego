@@ -17,7 +17,7 @@ test_ssh_beside_https_listener if {
 	f.resource == "sg-alb"
 	f.key == "sgr-alb-ssh"
 	f.evidence.listener_ports == [443]
-	f.path == [hop]
+	f.path == [fx.admitting(hop)]
 	contains(f.msg, "admits tcp 22 from the internet to the edge load balancer alb-edge, whose listeners use 443")
 }
 

@@ -52,7 +52,7 @@ deny contains f if {
 	some [fw_id, key], idxs in _groups
 	flows := [input.reach.flows[i] | some i in idxs]
 	hop := reach.admitting_hop(flows[0])
-	dests := sort({reach.destination_text(reach.destination(fl)) | some fl in flows})
+	dests := reach.destinations_text(flows)
 	traffic := reach.traffic_of(flows)
 	routed := [fl | some fl in flows; reach.destination(fl).internet_route]
 	f := {

@@ -48,7 +48,7 @@ deny contains f if {
 	flows := [input.reach.flows[i] | some i in idxs]
 	hop := reach.admitting_hop(flows[0])
 	kong := sort({c | some fl in flows; some c in fl.source.addresses})
-	dests := sort({reach.destination_text(reach.destination(fl)) | some fl in flows})
+	dests := reach.destinations_text(flows)
 	traffic := reach.traffic_of(flows)
 	f := {
 		"resource": fw_id,

@@ -16,7 +16,7 @@ test_konnect_range_admitted if {
 	f.key == "sgr-kong"
 	f.evidence.konnect_cidrs == ["10.100.0.0/16"]
 	f.evidence.data_plane_ips == ["10.100.1.10", "10.100.2.10"]
-	f.path == [fx.nacl_hop, _kong]
+	f.path == [fx.nacl_hop, fx.admitting(_kong)]
 	contains(f.msg, "admits tcp 443 from the Konnect network 10.100.0.0/16, not only its data plane IPs")
 }
 

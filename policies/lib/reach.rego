@@ -22,29 +22,21 @@ inputs := [
 destination(flow) := input.reach.destinations[flow.destination]
 
 # flows_of_class are the indexes of the flows of each source class: {"internet": [0, 7,
-# …], "kong-network": […], …}. A rule about one class iterates its list, not every flow.
-# Each class is a key once: an object comprehension that meets a key again rehashes
-# every value it holds, which on 10k flows costs more than the rest of the index.
-flows_of_class := {c: idxs |
-	some c in {flow.source.class | some flow in input.reach.flows}
-	idxs := [i | some i, f in input.reach.flows; f.source.class == c]
-}
+# …], "kong-network": […], …}, as the engine indexes them (input.reach.flows_by_class). A
+# rule about one class iterates its list, not every flow.
+flows_of_class := input.reach.flows_by_class
 
-# all_port_flows are the indexes of the flows of every protocol or every port.
-all_port_flows := [i | some i, flow in input.reach.flows; all_ports(flow)]
+# all_port_flows are the indexes of the flows of every protocol, or of a port protocol on
+# every port (0-65535 or 1-65535): input.reach.all_port_flows.
+all_port_flows := input.reach.all_port_flows
 
-# admitting_hop is the innermost firewall rule that let the flow in: the last allow
-# among its filter hops that names a firewall (the security group after the network
-# ACL, the NIC's NSG after the subnet's; a level with no firewall, which admits by
-# default, names none). It is the rule to change.
-admitting_hop(flow) := hops[count(hops) - 1] if {
-	hops := [h |
-		some h in flow.hops
-		h.kind == "filter"
-		h.action == "allow"
-		object.get(h, "resource_kind", "") != ""
-	]
-	count(hops) > 0
+# admitting_hop is the innermost firewall rule that let the flow in, the hop the model
+# marks admits: the last allow among its filter hops that names a firewall (the security
+# group after the network ACL, the NIC's NSG after the subnet's; a level with no
+# firewall, which admits by default, names none). It is the rule to change.
+admitting_hop(flow) := hop if {
+	some hop in flow.hops
+	hop.admits
 }
 
 # internet_path is what a finding shows as the path of a flow from the internet: the
@@ -53,8 +45,6 @@ admitting_hop(flow) := hops[count(hops) - 1] if {
 internet_path(flow) := array.concat([hop], flow.hops) if {
 	hop := destination(flow).internet_route_hop
 } else := flow.hops
-
-_port_protocols := {"tcp", "udp", "sctp", "6", "17", "132"}
 
 # traffic renders a flow's protocol and ports: "tcp 22", "udp 53, 123", "all traffic".
 traffic(flow) := "all traffic" if {
@@ -68,17 +58,6 @@ traffic(flow) := "all traffic" if {
 _range(p) := sprintf("%d", [p.from]) if p.from == p.to
 
 _range(p) := sprintf("%d-%d", [p.from, p.to]) if p.from != p.to
-
-# all_ports is true for a flow of every protocol, or of a port protocol on every port
-# (0-65535 or 1-65535).
-all_ports(flow) if flow.protocol in {"all", "other"}
-
-all_ports(flow) if {
-	flow.protocol in _port_protocols
-	some p in flow.ports
-	p.from <= 1
-	p.to == 65535
-}
 
 # destination_text names a destination for a message: the subnet (and its network) for
 # interfaces, else the load balancer or resource gateway.
@@ -103,8 +82,15 @@ some_of(names) := concat(", ", names) if {
 rule_of(hop) := edge.firewalls_by_id[hop.resource_id].rules[hop.rule_index]
 
 # traffic_of lists the traffic of flows for a message: "all traffic" alone when one of
-# them is every protocol and port, else each protocol and its ports.
+# them is every protocol and port, else each protocol and its ports. Each distinct
+# protocol and port list is rendered once (a finding may hold thousands of flows).
 traffic_of(flows) := ["all traffic"] if {
 	some fl in flows
 	fl.protocol == "all"
-} else := sort({traffic(fl) | some fl in flows})
+} else := sort({traffic({"protocol": proto, "ports": ports}) |
+	some [proto, ports] in {[fl.protocol, object.get(fl, "ports", [])] | some fl in flows}
+})
+
+# destinations_text names the destinations of flows for a message, sorted, each
+# destination once.
+destinations_text(flows) := sort({destination_text(input.reach.destinations[k]) | some k in {fl.destination | some fl in flows}})

@@ -40,10 +40,38 @@ sg_hop(fw, key, index) := {
 	"action": "allow", "direction": "ingress", "rule_index": index,
 }
 
-# flow is an admitted flow from a source to the destination key on proto and ports.
+# flow is an admitted flow from a source to the destination key on proto and ports; the
+# last allowing filter hop that names a firewall admits it, as the model marks it.
 flow(source, dest_key, proto, ports, hops) := {
-	"source": source, "destination": dest_key, "protocol": proto, "ports": ports, "hops": hops,
+	"source": source, "destination": dest_key, "protocol": proto, "ports": ports, "hops": _mark(hops),
 	"forward_routed": true, "return_routed": true,
+}
+
+_admitting(h) if {
+	h.kind == "filter"
+	h.action == "allow"
+	object.get(h, "resource_kind", "") != ""
+}
+
+_mark(hops) := [_marked(h, i == last) | some i, h in hops] if {
+	last := max([i | some i, h in hops; _admitting(h)])
+} else := hops
+
+_marked(h, true) := object.union(h, {"admits": true})
+
+_marked(h, false) := h
+
+# admitting is hop h as the model marks the hop that admits a flow.
+admitting(h) := _marked(h, true)
+
+# _all_ports are the flows of every protocol, or of a port protocol on every port.
+_all_ports(fl) if fl.protocol in {"all", "other"}
+
+_all_ports(fl) if {
+	fl.protocol in {"tcp", "udp", "sctp", "6", "17", "132"}
+	some p in fl.ports
+	p.from <= 1
+	p.to == 65535
 }
 
 internet := {"class": "internet", "addresses": ["0.0.0.0/0"]}
@@ -83,5 +111,10 @@ firewalls := [
 estate(dests, flows) := {
 	"konnect": konnect,
 	"firewalls": firewalls,
-	"reach": {"destinations": {d.key: d | some d in dests}, "flows": flows},
+	"reach": {
+		"destinations": {d.key: d | some d in dests},
+		"flows": flows,
+		"flows_by_class": {c: [i | some i, fl in flows; fl.source.class == c] | some c in {fl.source.class | some fl in flows}},
+		"all_port_flows": [i | some i, fl in flows; _all_ports(fl)],
+	},
 }

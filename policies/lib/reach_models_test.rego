@@ -7,8 +7,10 @@ package dcgw.lib.reach_models
 
 models := {
 	"hub_fixtures.estate": {
+		"all_port_flows": [],
 		"destinations": {},
 		"flows": [],
+		"flows_by_class": {},
 		"hub_links": [
 			{
 				"attachment_id": "conn-f",
@@ -264,6 +266,7 @@ models := {
 		],
 	},
 	"trap_fixtures.estates.default_nacl_open_sg": {
+		"all_port_flows": [],
 		"destinations": {
 			"subnet-1#acl-1,sg-1": {
 				"assumed": [
@@ -318,6 +321,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-ssh",
 						"kind": "filter",
@@ -371,6 +375,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-ssh",
 						"kind": "filter",
@@ -434,6 +439,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-dp",
 						"kind": "filter",
@@ -497,6 +503,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-ssh",
 						"kind": "filter",
@@ -531,9 +538,22 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"internet": [
+				0,
+			],
+			"kong-dp": [
+				1,
+				2,
+			],
+			"kong-network": [
+				3,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.default_nacl_tight_sg": {
+		"all_port_flows": [],
 		"destinations": {
 			"subnet-1#acl-1,sg-1": {
 				"assumed": [
@@ -595,6 +615,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-dp",
 						"kind": "filter",
@@ -630,9 +651,22 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"kong-dp": [
+				0,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.nsg_deny_first": {
+		"all_port_flows": [
+			1,
+			3,
+			5,
+			7,
+			9,
+			11,
+		],
 		"destinations": {
 			"snet-1#nsg-sub": {
 				"cidrs": [
@@ -663,6 +697,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -713,6 +748,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -763,6 +799,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -823,6 +860,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -879,6 +917,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -929,6 +968,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -979,6 +1019,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1039,6 +1080,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1095,6 +1137,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1145,6 +1188,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1195,6 +1239,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1255,6 +1300,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1299,9 +1345,35 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"kong-dp": [
+				0,
+				1,
+				2,
+				3,
+				4,
+				5,
+				6,
+				7,
+			],
+			"kong-network": [
+				8,
+				9,
+				10,
+				11,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.nsg_deny_late": {
+		"all_port_flows": [
+			2,
+			4,
+			6,
+			8,
+			10,
+			12,
+		],
 		"destinations": {
 			"snet-1#nsg-sub": {
 				"cidrs": [
@@ -1325,6 +1397,7 @@ models := {
 				"hops": [
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "r-allow",
 						"kind": "filter",
@@ -1369,6 +1442,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1419,6 +1493,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1469,6 +1544,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1529,6 +1605,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1585,6 +1662,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1635,6 +1713,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1685,6 +1764,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1745,6 +1825,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1801,6 +1882,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1851,6 +1933,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1901,6 +1984,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -1961,6 +2045,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -2005,9 +2090,35 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"internet": [
+				0,
+			],
+			"kong-dp": [
+				1,
+				2,
+				3,
+				4,
+				5,
+				6,
+				7,
+				8,
+			],
+			"kong-network": [
+				9,
+				10,
+				11,
+				12,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.nsg_nic_allow": {
+		"all_port_flows": [
+			1,
+			2,
+			3,
+		],
 		"destinations": {
 			"snet-1#nsg-sub,nsg-nic": {
 				"assumed": [
@@ -2047,6 +2158,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "r-nic",
 						"kind": "filter",
@@ -2094,6 +2206,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -2153,6 +2266,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -2212,6 +2326,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"implicit": true,
 						"key": "AllowVnetInBound",
@@ -2249,9 +2364,22 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"internet": [
+				0,
+			],
+			"kong-dp": [
+				1,
+				2,
+			],
+			"kong-network": [
+				3,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.nsg_nic_deny": {
+		"all_port_flows": [],
 		"destinations": {
 			"snet-1#nsg-sub,nsg-nic": {
 				"assumed": [
@@ -2276,9 +2404,11 @@ models := {
 			},
 		},
 		"flows": [],
+		"flows_by_class": {},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.prefix_list_open": {
+		"all_port_flows": [],
 		"destinations": {
 			"subnet-1#acl-1,sg-1": {
 				"assumed": [
@@ -2333,6 +2463,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-pl",
 						"kind": "filter",
@@ -2386,6 +2517,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-pl",
 						"kind": "filter",
@@ -2449,6 +2581,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-pl",
 						"kind": "filter",
@@ -2483,9 +2616,21 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"internet": [
+				0,
+			],
+			"kong-dp": [
+				1,
+			],
+			"kong-network": [
+				2,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.prefix_list_partner": {
+		"all_port_flows": [],
 		"destinations": {
 			"subnet-1#acl-1,sg-1": {
 				"assumed": [
@@ -2540,6 +2685,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-pl",
 						"kind": "filter",
@@ -2565,9 +2711,15 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"range": [
+				0,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.reply_allowed": {
+		"all_port_flows": [],
 		"destinations": {
 			"subnet-1#acl-1,sg-1": {
 				"assumed": [
@@ -2622,6 +2774,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-https",
 						"kind": "filter",
@@ -2675,6 +2828,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-https",
 						"kind": "filter",
@@ -2738,6 +2892,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-https",
 						"kind": "filter",
@@ -2772,9 +2927,21 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"internet": [
+				0,
+			],
+			"kong-dp": [
+				1,
+			],
+			"kong-network": [
+				2,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.reply_blocked": {
+		"all_port_flows": [],
 		"destinations": {
 			"subnet-1#acl-1,sg-1": {
 				"assumed": [
@@ -2807,9 +2974,11 @@ models := {
 			},
 		},
 		"flows": [],
+		"flows_by_class": {},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.sg_reference": {
+		"all_port_flows": [],
 		"destinations": {
 			"subnet-1#acl-1,sg-1": {
 				"assumed": [
@@ -2871,6 +3040,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-dp",
 						"kind": "filter",
@@ -2906,9 +3076,19 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"kong-dp": [
+				0,
+			],
+		},
 		"hub_links": [],
 	},
 	"trap_fixtures.estates.sg_wide": {
+		"all_port_flows": [
+			1,
+			4,
+			5,
+		],
 		"destinations": {
 			"subnet-1#acl-1,sg-1": {
 				"assumed": [
@@ -2964,6 +3144,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-wide",
 						"kind": "filter",
@@ -3015,6 +3196,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-wide",
 						"kind": "filter",
@@ -3072,6 +3254,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-wide",
 						"kind": "filter",
@@ -3139,6 +3322,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-dp",
 						"kind": "filter",
@@ -3202,6 +3386,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-wide",
 						"kind": "filter",
@@ -3259,6 +3444,7 @@ models := {
 					},
 					{
 						"action": "allow",
+						"admits": true,
 						"direction": "ingress",
 						"key": "sgr-wide",
 						"kind": "filter",
@@ -3293,6 +3479,18 @@ models := {
 				},
 			},
 		],
+		"flows_by_class": {
+			"kong-dp": [
+				0,
+				1,
+				2,
+				3,
+				4,
+			],
+			"kong-network": [
+				5,
+			],
+		},
 		"hub_links": [],
 	},
 }
