@@ -254,7 +254,7 @@ type Input struct {
 	value  ast.Value
 	scopes []snapshot.Scope
 	gaps   []snapshot.CoverageGap
-	locs   map[string]location
+	locs   locationIndex
 }
 
 // NewInput converts the snapshot for evaluation by this engine (the reachability
@@ -314,7 +314,7 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 	}
 	for i := range res.Findings {
 		f := &res.Findings[i]
-		if l, ok := in.locs[f.ResourceID]; ok {
+		if l, ok := in.locs.of(f.ResourceID); ok {
 			f.Provider, f.Account, f.Region = l.provider, l.account, l.region
 		}
 	}

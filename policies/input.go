@@ -129,15 +129,41 @@ type location struct {
 	provider, account, region string
 }
 
+// locationIndex is where each entity lives: each id maps to one of the few distinct
+// locations of the snapshot, so that the index of a large estate (hundreds of
+// thousands of ids) holds a small number per id rather than three strings.
+type locationIndex struct {
+	ids  map[string]uint32
+	locs []location
+}
+
+// of is the location of the entity id.
+func (x locationIndex) of(id string) (location, bool) {
+	i, ok := x.ids[id]
+	if !ok {
+		return location{}, false
+	}
+	return x.locs[i], true
+}
+
 // locations indexes every entity of the snapshot by id (see Snapshot.EachEntity): the
 // cloud resources, the Konnect networks, and their attachments and private DNS
 // attachments (which take their network's location). The first entity with an id wins.
-func locations(snap *snapshot.Snapshot) map[string]location {
-	locs := map[string]location{}
+func locations(snap *snapshot.Snapshot) locationIndex {
+	x := locationIndex{ids: map[string]uint32{}}
+	known := map[location]uint32{}
 	snap.EachEntity(func(_ string, e snapshot.Entity) {
-		if _, ok := locs[e.ID]; !ok && e.ID != "" {
-			locs[e.ID] = location{e.Provider, e.Account, e.Region}
+		if _, ok := x.ids[e.ID]; ok || e.ID == "" {
+			return
 		}
+		l := location{e.Provider, e.Account, e.Region}
+		i, ok := known[l]
+		if !ok {
+			i = uint32(len(x.locs))
+			known[l] = i
+			x.locs = append(x.locs, l)
+		}
+		x.ids[e.ID] = i
 	})
-	return locs
+	return x
 }

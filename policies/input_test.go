@@ -34,7 +34,7 @@ func TestConsumeInput(t *testing.T) {
 	}
 	want := snapValue.(ast.Object).Copy()
 	want.Insert(ast.StringTerm(ReachMember), ast.NewTerm(reachValue))
-	wantLocs := locations(full)
+	wantLocs := locations(full).all()
 	kept := snapshot.Snapshot{SchemaVersion: full.SchemaVersion, Name: full.Name, CollectedAt: full.CollectedAt, Scopes: full.Scopes}
 	if len(full.Networks) == 0 || len(full.Konnect.Networks) == 0 || len(kept.Scopes) == 0 {
 		t.Fatal("the synthetic estate has no networks, Konnect networks or scopes: the test would prove nothing")
@@ -50,7 +50,7 @@ func TestConsumeInput(t *testing.T) {
 	if diff := cmp.Diff(kept, *full); diff != "" {
 		t.Errorf("snapshot after ConsumeInput (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(wantLocs, in.locs, cmp.AllowUnexported(location{})); diff != "" {
+	if diff := cmp.Diff(wantLocs, in.locs.all(), cmp.AllowUnexported(location{})); diff != "" {
 		t.Errorf("locations (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(kept.Scopes, in.scopes); diff != "" {
@@ -79,7 +79,7 @@ func TestLocations(t *testing.T) {
 	// A second entity with a known id does not move it.
 	snap.Firewalls = []snapshot.Firewall{{Entity: entity("vpc-a", "azure", "x", "y"), Kind: "azure-nsg"}}
 
-	got := locations(snap)
+	got := locations(snap).all()
 	want := map[string]location{
 		"kn-1":     {"aws", "kong-org", "us-east-1"},
 		"att-1":    {"aws", "kong-org", "us-east-1"},
@@ -139,4 +139,13 @@ func TestReachMemberFree(t *testing.T) {
 			t.Errorf("the snapshot has a member %q: it would clash with the derived input", m.Name)
 		}
 	}
+}
+
+// all is the index as a map, for comparisons.
+func (x locationIndex) all() map[string]location {
+	out := make(map[string]location, len(x.ids))
+	for id, i := range x.ids {
+		out[id] = x.locs[i]
+	}
+	return out
 }
