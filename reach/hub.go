@@ -52,8 +52,8 @@ type HubLink struct {
 func (m *Model) HubLinks() []HubLink { return m.ix.links }
 
 // hubLinks computes the links of every Kong hub attachment. From Kong: each route of
-// Kong's table that wins the lookup of its own prefix and does not drop reaches its
-// next hop; an attachment that propagates into Kong's table with no prefix the
+// Kong's table that wins (or ties in) the lookup of its own prefix and does not drop
+// reaches its next hop; an attachment that propagates into Kong's table with no prefix the
 // snapshot knows (a VPN) reaches it too, since whatever it announces is routed. To
 // Kong: every other attachment whose associated table sends Kong's CIDR or a data plane
 // IP to Kong's attachment.
@@ -85,10 +85,11 @@ func (ix *index) hubLinks() []HubLink {
 				if !p.IsValid() {
 					continue
 				}
-				e := st.lookup(p)
-				if e == nil || e.drop || !slices.Contains(e.targetIDs, ka) {
+				i := slices.IndexFunc(st.winners(p), func(e *rentry) bool { return !e.drop && slices.Contains(e.targetIDs, ka) })
+				if i < 0 {
 					continue
 				}
+				e := st.winners(p)[i]
 				h := st.hop(e)
 				if !slices.ContainsFunc(path, func(x Hop) bool { return x.Key == h.Key }) {
 					path = append(path, h)
@@ -132,7 +133,7 @@ func (ix *index) fromKong(out []HubLink, k *kongNet, ka string, kt *rtable) []Hu
 		return r
 	}
 	for _, e := range kt.entries {
-		if e.drop || kt.lookup(e.prefix) != e {
+		if e.drop || !slices.Contains(kt.winners(e.prefix), e) {
 			continue // drops, or loses the lookup of its own prefix (a static route of the same prefix wins)
 		}
 		for _, aid := range e.targetIDs {

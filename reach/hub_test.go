@@ -61,6 +61,14 @@ func TestHubLinks(t *testing.T) {
 			},
 		},
 		{
+			name: "two attachments propagate the same prefix: the snapshot cannot tell which route is installed, both count",
+			kong: []snapshot.HubRoute{toSpoke, route("10.20.0.0/16", "tgw-attach-2", "propagated", "active")},
+			want: []linkView{
+				{FromKong, "tgw-rtb-kong", "tgw-attach-1", []string{"route"}, []string{"10.20.0.0/16"}},
+				{FromKong, "tgw-rtb-kong", "tgw-attach-2", []string{"route"}, []string{"10.20.0.0/16"}},
+			},
+		},
+		{
 			name:  "a static route to a more specific part of Kong's range: only the data plane IPs it covers",
 			spoke: []snapshot.HubRoute{route("10.40.1.0/24", "tgw-attach-kong", "static", "active")},
 			want:  []linkView{{ToKong, "tgw-rtb-spoke", "tgw-attach-1", []string{"route"}, []string{"10.40.1.0/24"}}},

@@ -105,6 +105,29 @@ func (t *rtable) lookup(p netip.Prefix) *rentry {
 	return nil
 }
 
+// winners are the routes that win for every address of p: lookup's route and those that
+// tie with it (same prefix, priority and origin), which a cloud may install side by side
+// (equal-cost paths) or of which the snapshot cannot tell the one installed (two
+// attachments propagating the same prefix). Nil when no route covers p.
+func (t *rtable) winners(p netip.Prefix) []*rentry {
+	w := t.lookup(p)
+	if w == nil {
+		return nil
+	}
+	var es []*rentry
+	if t.byPfx != nil {
+		es = t.byPfx[w.prefix]
+	} else {
+		es = t.entries
+	}
+	i := slices.Index(es, w)
+	j := i + 1
+	for j < len(es) && es[j].prefix == w.prefix && es[j].priority == w.priority && es[j].rank == w.rank {
+		j++
+	}
+	return es[i:j]
+}
+
 // hop renders the route as a path hop of table t.
 func (t *rtable) hop(e *rentry) Hop {
 	h := Hop{Kind: t.kind, ResourceID: t.id, Key: e.key, Action: "forward", Target: strings.Join(e.targetIDs, ",")}
