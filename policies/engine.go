@@ -191,7 +191,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	for i, r := range found {
 		e.rules[i] = r.Rule
 	}
-	e.reach = opts.Params.ReachOptions()
+	e.reach = engineReachOptions(opts.Params)
 	e.parallelism = opts.Parallelism
 	if e.parallelism <= 0 {
 		e.parallelism = DefaultParallelism()

@@ -30,6 +30,14 @@ type reachInput struct {
 	AllPortFlows []int            `json:"all_port_flows"`
 }
 
+// engineReachOptions are the model's options for input.reach: the parameters', and
+// no flows from a destination's own network, which newReachInput leaves out anyway.
+func engineReachOptions(p Params) reach.Options {
+	o := p.ReachOptions()
+	o.CrossNetworkOnly = true
+	return o
+}
+
 // newReachInput is what input.reach shows of model m: every destination, and the flows
 // that cross a network's boundary. Traffic from a destination's own network (its own
 // address space, its own members by reference) is no finding by itself (DESIGN.md,

@@ -121,7 +121,7 @@ func modelOf(v any) (any, error) {
 	if err := dec.Decode(&snap); err != nil {
 		return nil, fmt.Errorf("not a snapshot: %w", err)
 	}
-	in := newReachInput(reach.Build(&snap, DefaultParams().ReachOptions()))
+	in := newReachInput(reach.Build(&snap, engineReachOptions(DefaultParams())))
 	data, err = json.Marshal(in)
 	if err != nil {
 		return nil, err

@@ -57,3 +57,26 @@ func TestEvaluateConcurrent(t *testing.T) {
 		t.Errorf("flows on 1 and 4 goroutines differ (-one +four):\n%s", diff)
 	}
 }
+
+// TestCrossNetworkOnly: the option leaves out exactly the flows from a destination's
+// own network, and changes nothing else.
+func TestCrossNetworkOnly(t *testing.T) {
+	t.Parallel()
+	s := synth.Generate(synth.Options{Networks: 300, Seed: 3})
+	var want []Flow
+	within := 0
+	for _, f := range Build(s, Options{}).Flows() {
+		if f.Source.WithinDestinationNetwork {
+			within++
+			continue
+		}
+		want = append(want, f)
+	}
+	got := Build(s, Options{CrossNetworkOnly: true}).Flows()
+	if within == 0 || len(want) == 0 {
+		t.Fatalf("the estate has %d within-network and %d other flows: the test would prove nothing", within, len(want))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("flows with CrossNetworkOnly (-want +got):\n%s", diff)
+	}
+}

@@ -40,6 +40,10 @@ func (e *evaluator) sourcesFor(d *dest) []*src {
 	}
 	out = append(out, ix.custSrcs[d.network]...)
 	out = append(out, rangeSources(ix, d, out)...)
+	if ix.opts.CrossNetworkOnly {
+		// After rangeSources, which must see the destination's own network.
+		out = slices.DeleteFunc(out, func(s *src) bool { return s.out.WithinDestinationNetwork })
+	}
 	e.srcs = out
 	return out
 }

@@ -77,6 +77,11 @@ type Options struct {
 	// AllowedSourceRanges (config allowed_source_ranges) are only recorded on the model:
 	// rules decide what they allow.
 	AllowedSourceRanges []string `json:"allowed_source_ranges,omitempty"`
+	// CrossNetworkOnly leaves out of Flows the flows from a destination's own network
+	// (Source.WithinDestinationNetwork), half the flows of an estate, for a caller that
+	// does not read them (the engine: input.reach leaves them out). Trace still answers
+	// for them.
+	CrossNetworkOnly bool `json:"cross_network_only,omitempty"`
 }
 
 // Source is where an admitted flow comes from.
