@@ -283,7 +283,7 @@ func newKonnectCollector(cfg Config, urlFlag string) (*konnect.Collector, error)
 	if err != nil {
 		return nil, err
 	}
-	client, err := konnect.NewClient(base, token)
+	client, err := konnect.NewClient(base, token, src.clientOptions()...)
 	if err != nil {
 		return nil, err
 	}

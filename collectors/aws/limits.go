@@ -1,0 +1,90 @@
+package aws
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// maxAttempts is MaxAttempts, else the SDK config's, else DefaultMaxAttempts.
+func (c *Collector) maxAttempts() int {
+	if c.MaxAttempts > 0 {
+		return c.MaxAttempts
+	}
+	return cmp.Or(max(c.Config.RetryMaxAttempts, 0), DefaultMaxAttempts)
+}
+
+// callTimeout is CallTimeout, else DefaultCallTimeout.
+func (c *Collector) callTimeout() time.Duration {
+	return cmp.Or(max(c.CallTimeout, 0), DefaultCallTimeout)
+}
+
+// tryTimeout is Timeout, else DefaultTimeout. A try longer than the call timeout
+// ends with the call.
+func (c *Collector) tryTimeout() time.Duration {
+	return cmp.Or(max(c.Timeout, 0), DefaultTimeout)
+}
+
+// newRetryer is the SDK's adaptive retryer with maxAttempts tries. The standard
+// retryer's retry quota (a shared budget of retries that throttling drains) is off: the
+// adaptive rate already slows a throttled client down, and the quota would fail calls
+// that the attempts were meant to absorb.
+func (c *Collector) newRetryer() aws.Retryer {
+	attempts := c.maxAttempts()
+	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+			so.MaxAttempts = attempts
+			so.RateLimiter = ratelimit.None
+		})
+		if c.retryTuning != nil {
+			c.retryTuning(o)
+		}
+	})
+}
+
+// TimeoutError is a call that did not end within the call timeout.
+type TimeoutError struct {
+	// Operation is the API operation (GetCallerIdentity, DescribeVpcs, …).
+	Operation string
+	// After is the call timeout.
+	After time.Duration
+	// Err is what the SDK returned when the deadline passed.
+	Err error
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("%s: no answer within the call timeout of %s (every try and the backoff between them included)", e.Operation, e.After)
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// errCallDeadline is the cause of a call's context that ran out of time.
+var errCallDeadline = errors.New("call deadline")
+
+// callDeadline returns the middleware that gives every call its deadline. It runs in
+// the Initialize step, before the retries of the Finalize step, so the deadline covers
+// every try and the backoff between them; the response is decoded before the call
+// returns, so nothing reads from the context after it is cancelled.
+func (c *Collector) callDeadline() func(*middleware.Stack) error {
+	d := c.callTimeout()
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("dcgwScanCallDeadline",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				cctx, cancel := context.WithTimeoutCause(ctx, d, errCallDeadline)
+				defer cancel()
+				out, md, err := next.HandleInitialize(cctx, in)
+				if err != nil && ctx.Err() == nil && errors.Is(context.Cause(cctx), errCallDeadline) {
+					err = &TimeoutError{Operation: awsmiddleware.GetServiceID(ctx) + " " + awsmiddleware.GetOperationName(ctx), After: d, Err: err}
+				}
+				return out, md, err
+			}), middleware.After)
+	}
+}

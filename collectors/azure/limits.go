@@ -1,0 +1,96 @@
+package azure
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+)
+
+// Defaults of the Collector's tries and deadlines.
+const (
+	// DefaultMaxAttempts is how many times a call is tried, the first included (the
+	// SDK's default is 4).
+	DefaultMaxAttempts = 10
+	// DefaultTimeout bounds one try: connecting (TLS included) and then waiting for the
+	// response headers.
+	DefaultTimeout = 30 * time.Second
+	// DefaultCallTimeout bounds one call (one page of a list), every try and the waits
+	// between them included.
+	DefaultCallTimeout = 3 * time.Minute
+)
+
+// withLimits is a copy of c whose ClientOptions carry the tries, the call deadline and,
+// unless a transport is given, an HTTP client with the try timeouts.
+func (c *Collector) withLimits() *Collector {
+	out := *c
+	var o arm.ClientOptions
+	if c.ClientOptions != nil {
+		o = *c.ClientOptions
+	}
+	// MaxRetries counts the tries after the first; 0 means the SDK's default, below 0 none.
+	switch {
+	case c.MaxAttempts > 1:
+		o.Retry.MaxRetries = int32(c.MaxAttempts - 1)
+	case c.MaxAttempts == 1:
+		o.Retry.MaxRetries = -1
+	case o.Retry.MaxRetries == 0:
+		o.Retry.MaxRetries = DefaultMaxAttempts - 1
+	}
+	call := cmp.Or(max(c.CallTimeout, 0), DefaultCallTimeout)
+	o.PerCallPolicies = append(slices.Clone(o.PerCallPolicies), callDeadline{call})
+	if o.Transport == nil {
+		try := cmp.Or(max(c.Timeout, 0), DefaultTimeout)
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.DialContext = (&net.Dialer{Timeout: try, KeepAlive: 30 * time.Second}).DialContext
+		t.TLSHandshakeTimeout = try
+		t.ResponseHeaderTimeout = try
+		o.Transport = &http.Client{Transport: t}
+	}
+	out.ClientOptions = &o
+	return &out
+}
+
+// TimeoutError is a call that did not end within the call timeout.
+type TimeoutError struct {
+	// Path is the request's URL path.
+	Path string
+	// After is the call timeout.
+	After time.Duration
+	// Err is what the SDK returned when the deadline passed.
+	Err error
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("GET %s: no answer within the call timeout of %s (every try and the waits between them included)", e.Path, e.After)
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// errCallDeadline is the cause of a call's context that ran out of time.
+var errCallDeadline = errors.New("call deadline")
+
+// callDeadline is the per-call policy that gives every call its deadline: it runs
+// before the retry policy, so the deadline covers every try and the waits between
+// them. The body is read before the pipeline returns, so nothing reads from the
+// context after it is cancelled.
+type callDeadline struct{ d time.Duration }
+
+// Do implements policy.Policy.
+func (p callDeadline) Do(req *policy.Request) (*http.Response, error) {
+	parent := req.Raw().Context()
+	ctx, cancel := context.WithTimeoutCause(parent, p.d, errCallDeadline)
+	defer cancel()
+	resp, err := req.WithContext(ctx).Next()
+	if err != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), errCallDeadline) {
+		err = &TimeoutError{Path: req.Raw().URL.Path, After: p.d, Err: err}
+	}
+	return resp, err
+}
