@@ -20,7 +20,7 @@ import (
 // which ran outside every deadline. t.Setenv rules out t.Parallel.
 func TestScanSilentEndpoints(t *testing.T) {
 	t.Setenv(app.KonnectTokenEnv, canaryToken)
-	silent := "http://" + nettest.Silent(t)
+	silent := "http://" + nettest.Silent(t).Addr
 	awsEnv(t, &awstest.Server{URL: silent})
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir, "  konnect:\n    url: "+silent+"\n    call_timeout: 200ms\n"+

@@ -231,7 +231,7 @@ func iamPrefix(serviceID string) string {
 // retryer and an HTTP client with the try timeouts.
 func (c *Collector) baseConfig(calls *atomic.Int64) aws.Config {
 	cfg := c.Config.Copy()
-	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), c.callDeadline(), c.guard(calls))
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), c.callDeadline(), noAnswerLimit, c.guard(calls))
 	cfg.RetryMaxAttempts = c.maxAttempts()
 	if cfg.Retryer == nil {
 		cfg.Retryer = c.newRetryer

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // maxAttempts is MaxAttempts, else the SDK config's, else DefaultMaxAttempts.
@@ -80,6 +82,7 @@ func (c *Collector) callDeadline() func(*middleware.Stack) error {
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				cctx, cancel := context.WithTimeoutCause(ctx, d, errCallDeadline)
 				defer cancel()
+				cctx = context.WithValue(cctx, noAnswersKey{}, new(atomic.Int32))
 				out, md, err := next.HandleInitialize(cctx, in)
 				if err != nil && ctx.Err() == nil && errors.Is(context.Cause(cctx), errCallDeadline) {
 					err = &TimeoutError{Operation: awsmiddleware.GetServiceID(ctx) + " " + awsmiddleware.GetOperationName(ctx), After: d, Err: err}
@@ -87,4 +90,43 @@ func (c *Collector) callDeadline() func(*middleware.Stack) error {
 				return out, md, err
 			}), middleware.After)
 	}
+}
+
+// maxNoAnswerTries bounds the tries of a call that gets no answer at all (no
+// connection, a reset, no response headers in time): that is the network, not a busy
+// API, and the backoff meant for throttling would only draw it out.
+const maxNoAnswerTries = 3
+
+// noAnswersKey carries a call's count of tries that got no answer (see noAnswerLimit).
+type noAnswersKey struct{}
+
+// NoAnswerError is a call given up after maxNoAnswerTries tries without an answer.
+type NoAnswerError struct {
+	Tries int
+	Err   error
+}
+
+func (e *NoAnswerError) Error() string {
+	return fmt.Sprintf("no answer in %d tries: %v", e.Tries, e.Err)
+}
+func (e *NoAnswerError) Unwrap() error { return e.Err }
+
+// RetryableError tells the SDK's retryer not to try again.
+func (e *NoAnswerError) RetryableError() bool { return false }
+
+// noAnswerLimit returns the middleware that counts, per call, the tries that got no
+// HTTP response and ends the retries at maxNoAnswerTries. It runs in the Finalize step
+// after the retry middleware, so once per try.
+func noAnswerLimit(stack *middleware.Stack) error {
+	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("dcgwScanNoAnswerLimit",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			out, md, err := next.HandleFinalize(ctx, in)
+			count, _ := ctx.Value(noAnswersKey{}).(*atomic.Int32)
+			if err != nil && count != nil && ctx.Err() == nil && errors.As(err, new(*smithyhttp.RequestSendError)) {
+				if n := int(count.Add(1)); n >= maxNoAnswerTries {
+					err = &NoAnswerError{Tries: n, Err: err}
+				}
+			}
+			return out, md, err
+		}), "Retry", middleware.After)
 }

@@ -119,22 +119,23 @@ func TestCollectSilentEndpoint(t *testing.T) {
 	for _, tc := range []struct {
 		name                 string
 		timeout, callTimeout time.Duration
-		maxAttempts          int
+		wantTries            int
 		wantMessage          string
 	}{
 		// The call deadline ends the call, however many tries are left.
-		{name: "call deadline", timeout: time.Minute, callTimeout: 200 * time.Millisecond,
+		{name: "call deadline", timeout: time.Minute, callTimeout: 200 * time.Millisecond, wantTries: 1,
 			wantMessage: "STS GetCallerIdentity: no answer within the call timeout of 200ms"},
-		// Each try gives up waiting for the response headers after the timeout; after
-		// the last try the call fails with that.
-		{name: "try timeout", timeout: 100 * time.Millisecond, callTimeout: time.Minute, maxAttempts: 2,
-			wantMessage: "timeout awaiting response headers"},
+		// Each try gives up waiting for the response headers after the timeout; a call
+		// with no answer at all is tried 3 times, not max_attempts (10) times.
+		{name: "try timeout", timeout: 100 * time.Millisecond, callTimeout: time.Minute, wantTries: 3,
+			wantMessage: "no answer in 3 tries"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			silent := nettest.Silent(t)
 			c := &Collector{
-				Config: productionConfig("http://" + nettest.Silent(t)), Regions: []string{"us-east-1"},
-				Timeout: tc.timeout, CallTimeout: tc.callTimeout, MaxAttempts: tc.maxAttempts, retryTuning: shortWaits,
+				Config: productionConfig("http://" + silent.Addr), Regions: []string{"us-east-1"},
+				Timeout: tc.timeout, CallTimeout: tc.callTimeout, retryTuning: shortWaits,
 			}
 			start := time.Now()
 			snap := c.Collect(context.Background())
@@ -149,6 +150,9 @@ func TestCollectSilentEndpoint(t *testing.T) {
 				s.Errors[0].Class != snapshot.ClassTimeout || !strings.Contains(s.Errors[0].Message, tc.wantMessage) {
 				t.Errorf("scope %s %s %+v, want failed with a timeout saying %q", s.Key(), s.Status, s.Errors, tc.wantMessage)
 			}
+			if n := silent.Accepted(); n != tc.wantTries {
+				t.Errorf("%d tries, want %d", n, tc.wantTries)
+			}
 		})
 	}
 }
@@ -158,7 +162,7 @@ func TestCollectSilentEndpoint(t *testing.T) {
 func TestCollectSilentEndpointAssumeRole(t *testing.T) {
 	t.Parallel()
 	c := &Collector{
-		Config:  productionConfig("http://" + nettest.Silent(t)),
+		Config:  productionConfig("http://" + nettest.Silent(t).Addr),
 		RoleARN: "arn:aws:iam::222222222222:role/DcgwScan", Regions: []string{"us-east-1"},
 		CallTimeout: 200 * time.Millisecond, retryTuning: shortWaits,
 		services: []service{testVPCs, testZones},

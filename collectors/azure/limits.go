@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -46,6 +47,7 @@ func (c *Collector) withLimits() *Collector {
 	}
 	call := cmp.Or(max(c.CallTimeout, 0), DefaultCallTimeout)
 	o.PerCallPolicies = append(slices.Clone(o.PerCallPolicies), callDeadline{call})
+	o.PerRetryPolicies = append(slices.Clone(o.PerRetryPolicies), noAnswerLimit{})
 	if o.Transport == nil {
 		try := cmp.Or(max(c.Timeout, 0), DefaultTimeout)
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -88,9 +90,48 @@ func (p callDeadline) Do(req *policy.Request) (*http.Response, error) {
 	parent := req.Raw().Context()
 	ctx, cancel := context.WithTimeoutCause(parent, p.d, errCallDeadline)
 	defer cancel()
+	ctx = context.WithValue(ctx, noAnswersKey{}, new(atomic.Int32))
 	resp, err := req.WithContext(ctx).Next()
 	if err != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), errCallDeadline) {
 		err = &TimeoutError{Path: req.Raw().URL.Path, After: p.d, Err: err}
+	}
+	return resp, err
+}
+
+// maxNoAnswerTries bounds the tries of a call that gets no answer at all (no
+// connection, a reset, no response headers in time): that is the network, not a busy
+// API, and the backoff meant for throttling would only draw it out.
+const maxNoAnswerTries = 3
+
+// noAnswersKey carries a call's count of tries that got no answer (see noAnswerLimit).
+type noAnswersKey struct{}
+
+// NoAnswerError is a call given up after maxNoAnswerTries tries without an answer.
+type NoAnswerError struct {
+	Tries int
+	Err   error
+}
+
+func (e *NoAnswerError) Error() string {
+	return fmt.Sprintf("no answer in %d tries: %v", e.Tries, e.Err)
+}
+func (e *NoAnswerError) Unwrap() error { return e.Err }
+
+// NonRetriable tells the SDK's retry policy not to try again.
+func (e *NoAnswerError) NonRetriable() {}
+
+// noAnswerLimit is the per-try policy that counts, per call, the tries that got no
+// HTTP response and ends the retries at maxNoAnswerTries.
+type noAnswerLimit struct{}
+
+// Do implements policy.Policy.
+func (noAnswerLimit) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	ctx := req.Raw().Context()
+	if count, _ := ctx.Value(noAnswersKey{}).(*atomic.Int32); err != nil && count != nil && ctx.Err() == nil {
+		if n := int(count.Add(1)); n >= maxNoAnswerTries {
+			err = &NoAnswerError{Tries: n, Err: err}
+		}
 	}
 	return resp, err
 }

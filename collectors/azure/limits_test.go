@@ -67,36 +67,42 @@ func TestSilentEndpoint(t *testing.T) {
 	for _, tc := range []struct {
 		name                 string
 		timeout, callTimeout time.Duration
-		maxAttempts          int
 		subscriptions        []string
 		wantScopes           int
+		wantTries            int // 0: not counted
 		wantMessage          string
 	}{
 		{name: "subscription listing, call deadline", timeout: time.Minute, callTimeout: 200 * time.Millisecond,
-			wantScopes: 1, wantMessage: "GET /subscriptions: no answer within the call timeout of 200ms"},
+			wantScopes: 1, wantTries: 1, wantMessage: "GET /subscriptions: no answer within the call timeout of 200ms"},
 		{name: "every unit, call deadline", timeout: time.Minute, callTimeout: 200 * time.Millisecond,
 			subscriptions: []string{subMain}, wantScopes: len(services), wantMessage: "no answer within the call timeout of 200ms"},
-		{name: "subscription listing, try timeout", timeout: 100 * time.Millisecond, callTimeout: time.Minute, maxAttempts: 2,
-			wantScopes: 1, wantMessage: "timeout awaiting response headers"},
+		// Each try gives up waiting for the response headers; a call with no answer at
+		// all is tried 3 times, not max_attempts (10) times.
+		{name: "subscription listing, try timeout", timeout: 100 * time.Millisecond, callTimeout: time.Minute,
+			wantScopes: 1, wantTries: 3, wantMessage: "no answer in 3 tries"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			silent := nettest.Silent(t)
 			c := &Collector{
 				Credential: &azfake.TokenCredential{},
 				ClientOptions: &arm.ClientOptions{ClientOptions: azcore.ClientOptions{
 					Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
-						cloud.ResourceManager: {Endpoint: "http://" + nettest.Silent(t), Audience: "https://management.azure.com"},
+						cloud.ResourceManager: {Endpoint: "http://" + silent.Addr, Audience: "https://management.azure.com"},
 					}},
 					InsecureAllowCredentialWithHTTP: true,
 					Retry:                           policy.RetryOptions{RetryDelay: time.Millisecond, MaxRetryDelay: time.Millisecond},
 				}},
 				Subscriptions: tc.subscriptions, Concurrency: len(services),
-				Timeout: tc.timeout, CallTimeout: tc.callTimeout, MaxAttempts: tc.maxAttempts,
+				Timeout: tc.timeout, CallTimeout: tc.callTimeout,
 			}
 			start := time.Now()
 			snap := c.Collect(context.Background())
 			if took := time.Since(start); took > 5*time.Second {
 				t.Errorf("collection took %v", took)
+			}
+			if n := silent.Accepted(); tc.wantTries > 0 && n != tc.wantTries {
+				t.Errorf("%d tries, want %d", n, tc.wantTries)
 			}
 			if len(snap.Scopes) != tc.wantScopes {
 				t.Errorf("%d scopes, want %d", len(snap.Scopes), tc.wantScopes)

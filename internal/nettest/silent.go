@@ -4,19 +4,31 @@ package nettest
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
+// Endpoint is a running fake endpoint.
+type Endpoint struct {
+	// Addr is the listener's "host:port".
+	Addr string
+
+	accepted atomic.Int32
+}
+
+// Accepted is the number of connections accepted so far.
+func (e *Endpoint) Accepted() int { return int(e.accepted.Load()) }
+
 // Silent starts a TCP listener on loopback that accepts every connection and never
-// answers: the endpoint that makes a client without deadlines hang. It returns the
-// listener's "host:port"; the listener and every accepted connection are closed when
-// the test ends.
-func Silent(t testing.TB) string {
+// answers: the endpoint that makes a client without deadlines hang. The listener and
+// every accepted connection are closed when the test ends.
+func Silent(t testing.TB) *Endpoint {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	e := &Endpoint{Addr: ln.Addr().String()}
 	var (
 		mu    sync.Mutex
 		conns []net.Conn
@@ -29,6 +41,7 @@ func Silent(t testing.TB) string {
 			if err != nil {
 				return
 			}
+			e.accepted.Add(1)
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
@@ -43,5 +56,5 @@ func Silent(t testing.TB) string {
 			_ = c.Close()
 		}
 	})
-	return ln.Addr().String()
+	return e
 }
