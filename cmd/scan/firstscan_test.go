@@ -123,6 +123,20 @@ func TestFirstRealScanDocs(t *testing.T) {
 			t.Errorf("the section does not run dcgw-scan %s", cmd)
 		}
 	}
+
+	// The disabled_rules the section suggests load and match rules.
+	disabled := regexp.MustCompile("`(disabled_rules: [^`]+)`").FindAllStringSubmatch(section, -1)
+	if len(disabled) == 0 {
+		t.Fatal("the section shows no disabled_rules")
+	}
+	for _, d := range disabled {
+		if err := os.WriteFile("disabled.yaml", []byte(d[1]+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, code, errLine := runCLI(t, "check", "snapshot.json", "--config", "disabled.yaml"); code == exitUsage {
+			t.Errorf("check with %q: %s", d[1], errLine)
+		}
+	}
 }
 
 // checkFirstScan checks the first scan: every configured source read (no failed
