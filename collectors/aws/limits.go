@@ -54,7 +54,7 @@ func (c *Collector) newRetryer() aws.Retryer {
 
 // TimeoutError is a call that did not end within the call timeout.
 type TimeoutError struct {
-	// Operation is the API operation (GetCallerIdentity, DescribeVpcs, …).
+	// Operation is the service and API operation ("STS GetCallerIdentity").
 	Operation string
 	// After is the call timeout.
 	After time.Duration
@@ -63,7 +63,8 @@ type TimeoutError struct {
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("%s: no answer within the call timeout of %s (every try and the backoff between them included)", e.Operation, e.After)
+	// The scope error names the operation already.
+	return fmt.Sprintf("no answer within the call timeout of %s (every try and the waits between them included)", e.After)
 }
 
 func (e *TimeoutError) Unwrap() error { return e.Err }
