@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -64,5 +67,33 @@ func TestCallLimits(t *testing.T) {
 				t.Errorf("limits (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestCallLimitsReachTheCollectors: the parsed limits are the collectors' settings.
+// t.Setenv rules out t.Parallel.
+func TestCallLimitsReachTheCollectors(t *testing.T) {
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1",
+		"AWS_PROFILE": "", "AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "",
+	} {
+		t.Setenv(k, v)
+	}
+	cfg, _, _ := loadTestConfig(t, "sources:\n  aws:\n    max_attempts: 12\n    timeout: 5s\n    call_timeout: 1m\n"+
+		"  azure:\n    max_attempts: 4\n    call_timeout: 2m\n", "")
+	a, err := newAWSCollector(context.Background(), slog.New(slog.DiscardHandler), *cfg.Sources.AWS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.MaxAttempts != 12 || a.Timeout != 5*time.Second || a.CallTimeout != time.Minute {
+		t.Errorf("AWS collector: %d tries, %v, %v; want 12, 5s, 1m", a.MaxAttempts, a.Timeout, a.CallTimeout)
+	}
+	z, err := newAzureCollector(slog.New(slog.DiscardHandler), *cfg.Sources.Azure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z.MaxAttempts != 4 || z.Timeout != 0 || z.CallTimeout != 2*time.Minute {
+		t.Errorf("Azure collector: %d tries, %v, %v; want 4, the default, 2m", z.MaxAttempts, z.Timeout, z.CallTimeout)
 	}
 }
