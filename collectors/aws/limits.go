@@ -118,7 +118,11 @@ func (e *NoAnswerError) RetryableError() bool { return false }
 // noAnswerLimit returns the middleware that counts, per call, the tries that got no
 // HTTP response and ends the retries at maxNoAnswerTries. It runs in the Finalize step
 // after the retry middleware, so once per try.
+// A client without the SDK's retry middleware tries once: the limit has nothing to do.
 func noAnswerLimit(stack *middleware.Stack) error {
+	if _, ok := stack.Finalize.Get(retryMiddlewareID); !ok {
+		return nil
+	}
 	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("dcgwScanNoAnswerLimit",
 		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 			out, md, err := next.HandleFinalize(ctx, in)
@@ -129,5 +133,8 @@ func noAnswerLimit(stack *middleware.Stack) error {
 				}
 			}
 			return out, md, err
-		}), "Retry", middleware.After)
+		}), retryMiddlewareID, middleware.After)
 }
+
+// retryMiddlewareID is the id of the SDK's retry middleware (retry.Attempt).
+var retryMiddlewareID = (&retry.Attempt{}).ID()
