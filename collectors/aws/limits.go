@@ -110,6 +110,7 @@ type NoAnswerError struct {
 func (e *NoAnswerError) Error() string {
 	return fmt.Sprintf("no answer in %d tries: %v", e.Tries, e.Err)
 }
+
 func (e *NoAnswerError) Unwrap() error { return e.Err }
 
 // RetryableError tells the SDK's retryer not to try again.
@@ -117,8 +118,8 @@ func (e *NoAnswerError) RetryableError() bool { return false }
 
 // noAnswerLimit returns the middleware that counts, per call, the tries that got no
 // HTTP response and ends the retries at maxNoAnswerTries. It runs in the Finalize step
-// after the retry middleware, so once per try.
-// A client without the SDK's retry middleware tries once: the limit has nothing to do.
+// after the retry middleware, so once per try; a client without that middleware tries
+// once, and the limit has nothing to do.
 func noAnswerLimit(stack *middleware.Stack) error {
 	if _, ok := stack.Finalize.Get(retryMiddlewareID); !ok {
 		return nil

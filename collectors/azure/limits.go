@@ -26,6 +26,8 @@ const (
 	// DefaultCallTimeout bounds one call (one page of a list), every try and the waits
 	// between them included.
 	DefaultCallTimeout = 3 * time.Minute
+	// maxRetryDelay caps one wait between tries without a Retry-After.
+	maxRetryDelay = 20 * time.Second
 )
 
 // withLimits is a copy of c whose ClientOptions carry the tries, the call deadline and,
@@ -44,6 +46,11 @@ func (c *Collector) withLimits() *Collector {
 		o.Retry.MaxRetries = -1
 	case o.Retry.MaxRetries == 0:
 		o.Retry.MaxRetries = DefaultMaxAttempts - 1
+	}
+	// The SDK caps one wait at 60 s: ten tries would then outlast the default call
+	// timeout. 20 s (AWS's cap) keeps them within it.
+	if o.Retry.MaxRetryDelay == 0 {
+		o.Retry.MaxRetryDelay = maxRetryDelay
 	}
 	call := cmp.Or(max(c.CallTimeout, 0), DefaultCallTimeout)
 	o.PerCallPolicies = append(slices.Clone(o.PerCallPolicies), callDeadline{call})
@@ -115,6 +122,7 @@ type NoAnswerError struct {
 func (e *NoAnswerError) Error() string {
 	return fmt.Sprintf("no answer in %d tries: %v", e.Tries, e.Err)
 }
+
 func (e *NoAnswerError) Unwrap() error { return e.Err }
 
 // NonRetriable tells the SDK's retry policy not to try again.
