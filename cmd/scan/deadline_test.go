@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,4 +69,35 @@ func TestScanSilentEndpoints(t *testing.T) {
 		t.Errorf("the report does not say why the scopes failed:\n%s", out)
 	}
 	assertNoCanary(t, out, stderr, errLine, snapPath)
+}
+
+// TestScanInitConfigWithoutNetwork: the config init writes, with a token but no way to
+// reach Konnect (here: nothing listens on the URL), ends in seconds with exit 3; it
+// took 38 s (5 tries with backoff per request) before. t.Chdir and t.Setenv rule out
+// t.Parallel.
+func TestScanInitConfigWithoutNetwork(t *testing.T) {
+	t.Setenv(app.KonnectTokenEnv, canaryToken)
+	t.Chdir(t.TempDir())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String()
+	_ = ln.Close() // nothing listens there now: every connection is refused
+	if _, _, code, errLine := runCLI(t, "init"); code != exitClean {
+		t.Fatalf("init: exit %d, %s", code, errLine)
+	}
+	start := time.Now()
+	out, stderr, code, errLine := runCLI(t, "scan", "--konnect-url", refused)
+	took := time.Since(start)
+	if code != exitIncomplete {
+		t.Fatalf("exit %d (%s), want 3; stderr:\n%s", code, errLine, stderr)
+	}
+	if took > 15*time.Second {
+		t.Errorf("scan took %v, want seconds", took)
+	}
+	if !strings.Contains(string(out), "connection refused (no answer in 3 tries)") {
+		t.Errorf("the report does not say why Konnect could not be read:\n%s", out)
+	}
+	t.Logf("scan without a reachable Konnect took %v", took.Round(time.Millisecond))
 }
