@@ -16,6 +16,17 @@ import (
 // defaultConfigPath is where init writes and scan reads the config.
 const defaultConfigPath = "dcgw-scan.yaml"
 
+// nextSteps is what init prints: the file it wrote and how to get to a first scan.
+const nextSteps = `wrote %s
+Next:
+  1. Edit its sources: keep konnect and dns, uncomment aws or azure for the clouds you
+     use, and remove what you do not collect (README, "First real scan").
+  2. Give the collectors read access: a Konnect token in KONNECT_TOKEN, AWS credentials
+     allowed the policy of 'dcgw-scan iam-policy aws', the Azure Reader role.
+  3. Run: dcgw-scan scan --config %s
+     Exit 3 means some scope could not be read: the report says which and why.
+`
+
 func newInitCmd(stdout io.Writer) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
@@ -39,7 +50,7 @@ file is left alone (exit 2) unless --force.`,
 			if err := snapshot.WriteFile(path, []byte(app.StarterConfig)); err != nil {
 				return usageError(fmt.Errorf("write config: %w", err))
 			}
-			_, err := fmt.Fprintf(stdout, "wrote %s\n", path)
+			_, err := fmt.Fprintf(stdout, nextSteps, path, path)
 			return err
 		},
 	}

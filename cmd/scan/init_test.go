@@ -17,8 +17,9 @@ func TestInit(t *testing.T) {
 	path := filepath.Join(dir, "dcgw-scan.yaml")
 
 	out, _, code, errLine := runCLI(t, "init", path)
-	if code != exitClean || string(out) != "wrote "+path+"\n" {
-		t.Fatalf("init: exit %d, stdout %q, error %q", code, out, errLine)
+	if code != exitClean || !strings.HasPrefix(string(out), "wrote "+path+"\n") ||
+		!strings.Contains(string(out), "dcgw-scan scan --config "+path+"\n") {
+		t.Fatalf("init: exit %d, stdout %q, error %q; want the file and the next step", code, out, errLine)
 	}
 	if data, _ := os.ReadFile(path); string(data) != app.StarterConfig {
 		t.Errorf("init did not write the starter config")

@@ -16,9 +16,15 @@ func newScanCmd(g *globals, stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Collect every configured source, evaluate the rules and report the findings",
-		Long: `Collect every source of the config (Konnect, and DNS: its hostnames plus the
-Konnect custom domains) into one snapshot, optionally saved with --snapshot-out, then
-evaluate and report exactly as check does.
+		Long: `Collect every source of the config (sources: konnect, dns (its hostnames plus the
+Konnect custom domains), aws and azure; or the Konnect side declared under konnect:)
+into one snapshot, optionally saved with --snapshot-out, then evaluate and report
+exactly as check does. Without a config, dcgw-scan init writes a starting one.
+
+The Konnect token comes from KONNECT_TOKEN, else sources.konnect.token_file. AWS
+credentials come from the SDK's chain (environment, --profile/AWS_PROFILE, SSO, web
+identity, instance role): dcgw-scan iam-policy aws prints the read-only policy they need.
+Azure uses DefaultAzureCredential with the Reader role.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/input error,
 3 incomplete (a scope failed or a rule could not be evaluated; wins over 1).`,

@@ -9,6 +9,13 @@
 // scope and the others go on, so the rules that needed its data report "not evaluated"
 // instead of a clean result. Every call goes through a guard that refuses anything but
 // read operations (Describe, List, Get, Search, and STS's identity calls).
+//
+// Every call has a deadline (CallTimeout, its retries and backoff included), and every
+// try a connect and response-header timeout (Timeout), so an endpoint that accepts and
+// never answers costs a failed scope of class timeout, not a hung scan. A throttled or
+// transiently failing call is tried up to MaxAttempts times with the SDK's adaptive
+// retry (exponential backoff with jitter, and a client-side rate that slows down on
+// throttling).
 package aws
 
 import (
@@ -17,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -53,6 +61,17 @@ const (
 	DefaultFanout = 8
 	// DefaultUnitTimeout bounds one unit (its scope fails with class timeout after it).
 	DefaultUnitTimeout = 5 * time.Minute
+	// DefaultMaxAttempts is how many times a call is tried, the first included. The
+	// SDK's own default (3) gives up on an account that is throttled three times in a
+	// row, which organization-wide scans meet all the time.
+	DefaultMaxAttempts = 10
+	// DefaultTimeout bounds one try: connecting (TLS included) and then waiting for the
+	// response headers.
+	DefaultTimeout = 30 * time.Second
+	// DefaultCallTimeout bounds one call, every try and the backoff between them
+	// included. Ten tries with the SDK's backoff (exponential with jitter, capped at
+	// 20 s) wait about a minute on average.
+	DefaultCallTimeout = 3 * time.Minute
 	// globalCallRegion is where global services (Route 53, Organizations) are called.
 	globalCallRegion = "us-east-1"
 )
@@ -63,7 +82,7 @@ const (
 type Collector struct {
 	// Config is the base SDK config. Its endpoint resolution is kept, so
 	// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> send the calls to emulators and
-	// proxies. A nil Retryer gets the SDK's adaptive retry mode.
+	// proxies. A nil Retryer gets the SDK's adaptive retry mode with MaxAttempts tries.
 	Config aws.Config
 	// RoleARN, when set, is assumed first: the estate is the role's account.
 	RoleARN string
@@ -81,6 +100,18 @@ type Collector struct {
 	Fanout int
 	// UnitTimeout bounds one unit; <= 0 means DefaultUnitTimeout.
 	UnitTimeout time.Duration
+	// MaxAttempts is how many times a throttled or transiently failing call is tried,
+	// the first included; <= 0 means Config.RetryMaxAttempts (AWS_MAX_ATTEMPTS, a
+	// profile's max_attempts) when set, else DefaultMaxAttempts.
+	MaxAttempts int
+	// Timeout bounds one try of a call: the connection (TLS included) and the wait for
+	// the response headers; <= 0 means DefaultTimeout. It applies to the HTTP client
+	// the Collector builds (Config.HTTPClient nil or an *awshttp.BuildableClient).
+	Timeout time.Duration
+	// CallTimeout bounds one call (one page of a list), its tries and the backoff
+	// between them included; <= 0 means DefaultCallTimeout. The identity, account and
+	// region listings are calls like the others.
+	CallTimeout time.Duration
 	// Progress, when set, is called after every unit (from several goroutines, one at a time).
 	Progress func(Progress)
 	// OnCall, when set, is called before every API call is sent (concurrently).
@@ -89,6 +120,9 @@ type Collector struct {
 	Logger *slog.Logger
 
 	services []service // nil: allServices (tests narrow it)
+	// retryTuning, when set, changes the adaptive retryer's options last (tests make
+	// the waits short).
+	retryTuning func(*retry.AdaptiveModeOptions)
 }
 
 // Progress is how far a collection is.
@@ -193,28 +227,35 @@ func iamPrefix(serviceID string) string {
 	return strings.ToLower(strings.ReplaceAll(serviceID, " ", ""))
 }
 
-// baseConfig is c.Config with the guard, the call counter and a retryer.
+// baseConfig is c.Config with the guard, the call counter, the call deadline, a
+// retryer and an HTTP client with the try timeouts.
 func (c *Collector) baseConfig(calls *atomic.Int64) aws.Config {
 	cfg := c.Config.Copy()
-	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), c.guard(calls))
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), c.callDeadline(), noAnswerLimit, c.guard(calls))
+	cfg.RetryMaxAttempts = c.maxAttempts()
 	if cfg.Retryer == nil {
-		cfg.Retryer = func() aws.Retryer { return retry.NewAdaptiveMode() }
+		cfg.Retryer = c.newRetryer
 	}
 	if cfg.Region == "" {
 		cfg.Region = globalCallRegion
 	}
 	// One connection pool for every client, big enough to keep the connections of
-	// concurrent units alive (the SDK's default keeps 10 per host and closes the rest).
+	// concurrent units alive (the SDK's default keeps 10 per host and closes the rest),
+	// and no try that waits forever (the SDK's default has no response-header timeout).
 	conc := cmp.Or(max(c.Concurrency, 0), DefaultConcurrency)
+	try := c.tryTimeout()
 	pooled := func(t *http.Transport) {
 		t.MaxIdleConns = max(t.MaxIdleConns, 2*conc)
 		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, conc)
+		t.TLSHandshakeTimeout = try
+		t.ResponseHeaderTimeout = try
 	}
+	dialer := func(d *net.Dialer) { d.Timeout = try }
 	switch hc := cfg.HTTPClient.(type) {
 	case nil:
-		cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(pooled)
+		cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(pooled).WithDialerOptions(dialer)
 	case *awshttp.BuildableClient:
-		cfg.HTTPClient = hc.WithTransportOptions(pooled)
+		cfg.HTTPClient = hc.WithTransportOptions(pooled).WithDialerOptions(dialer)
 	}
 	return cfg
 }

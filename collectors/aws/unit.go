@@ -101,7 +101,8 @@ func classify(err error) string {
 	if errors.Is(err, ErrTruncated) {
 		return snapshot.ClassTruncated
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var timeout *TimeoutError
+	if errors.As(err, &timeout) || errors.Is(err, context.DeadlineExceeded) {
 		return snapshot.ClassTimeout
 	}
 	var apiErr smithy.APIError
@@ -135,6 +136,10 @@ func classify(err error) string {
 // message is the error as a scope message: the API's code and message when it has
 // them (the SDK's full error chain repeats the operation and request ids).
 func message(err error) string {
+	var timeout *TimeoutError
+	if errors.As(err, &timeout) {
+		return timeout.Error()
+	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		msg := apiErr.ErrorMessage()

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -81,6 +82,17 @@ type Collector struct {
 	Subscriptions []string
 	// Concurrency is how many units run at once; <=0 means 8.
 	Concurrency int
+	// MaxAttempts is how many times a throttled or transiently failing call is tried,
+	// the first included; <= 0 means ClientOptions' own retries when set, else
+	// DefaultMaxAttempts.
+	MaxAttempts int
+	// Timeout bounds one try: the connection (TLS included) and the wait for the
+	// response headers; <= 0 means DefaultTimeout. It applies when ClientOptions gives
+	// no transport.
+	Timeout time.Duration
+	// CallTimeout bounds one call (one page of a list), every try and the waits between
+	// them included, the token request too; <= 0 means DefaultCallTimeout.
+	CallTimeout time.Duration
 	// Progress, when set, is called as units finish.
 	Progress func(done, total int)
 	// Logger, when set, gets a line per failed unit.
@@ -152,6 +164,7 @@ type unit struct {
 // or partial scope. It returns the cloud entities and the scopes only (no Konnect side,
 // no schema version); the caller merges, calls Snapshot.NormalizeIDs and sorts.
 func (c *Collector) Collect(ctx context.Context) *snapshot.Snapshot {
+	c = c.withLimits()
 	out := &snapshot.Snapshot{}
 	subs, subScope := c.subscriptions(ctx)
 	if subScope != nil {
@@ -283,6 +296,8 @@ func classify(err error) string {
 	var respErr *azcore.ResponseError
 	var netErr net.Error
 	switch {
+	case errors.As(err, new(*TimeoutError)):
+		return snapshot.ClassTimeout
 	case errors.As(err, &respErr):
 		switch {
 		case respErr.ErrorCode == "MissingSubscriptionRegistration":
@@ -307,8 +322,11 @@ func classify(err error) string {
 // response dump the SDK's error prints (request headers, body).
 func message(class, operation string, err error) string {
 	var respErr *azcore.ResponseError
+	var timeout *TimeoutError
 	msg := err.Error()
-	if errors.As(err, &respErr) {
+	if errors.As(err, &timeout) {
+		msg = timeout.Error()
+	} else if errors.As(err, &respErr) {
 		msg = fmt.Sprintf("%d %s", respErr.StatusCode, cmp.Or(respErr.ErrorCode, http.StatusText(respErr.StatusCode)))
 		if respErr.RawResponse != nil && respErr.RawResponse.Request != nil {
 			msg += " (GET " + respErr.RawResponse.Request.URL.Path + ")"

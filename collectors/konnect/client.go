@@ -21,6 +21,22 @@ import (
 // DefaultBaseURL is the only host that serves /v2/cloud-gateways (konnect-api.md §1.1).
 const DefaultBaseURL = "https://global.api.konghq.com"
 
+// Defaults of a Client's tries and deadlines.
+const (
+	// DefaultMaxAttempts is how many times a request is tried, the first included.
+	DefaultMaxAttempts = 10
+	// DefaultTimeout bounds one try: connecting (TLS included) and then waiting for the
+	// response headers.
+	DefaultTimeout = 30 * time.Second
+	// DefaultCallTimeout bounds one request, every try and the waits between them
+	// included.
+	DefaultCallTimeout = 3 * time.Minute
+	// maxNoAnswerTries bounds the tries of a request that gets no answer at all (no
+	// connection, a reset, no response headers in time): that is the network, not a
+	// busy API, and the backoff meant for throttling would only draw it out.
+	maxNoAnswerTries = 3
+)
+
 // Limits on what a response may make the client do.
 const (
 	maxBodyBytes  = 32 << 20 // a list page larger than this is not a Konnect answer
@@ -35,6 +51,9 @@ type Client struct {
 	http  *http.Client
 	token string
 
+	httpSet       bool          // http came from WithHTTPClient
+	tryTimeout    time.Duration // connect and response-header timeout of the client's own transport
+	callTimeout   time.Duration // one request, its tries and waits included
 	maxAttempts   int           // tries per request, the first included
 	baseDelay     time.Duration // first backoff after a 5xx or transport error
 	maxDelay      time.Duration // cap on one backoff
@@ -49,8 +68,18 @@ type Client struct {
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sets the HTTP client (transport, proxy, timeout).
-func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
+// WithHTTPClient sets the HTTP client (transport, proxy, timeout); the try timeout of
+// WithTimeouts is then the client's business.
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *Client) { c.http, c.httpSet = h, true }
+}
+
+// WithTimeouts sets how long one try may take to connect and to get the response
+// headers (on the client's own transport), and how long one request may take, every
+// try and the waits between them included.
+func WithTimeouts(try, call time.Duration) Option {
+	return func(c *Client) { c.tryTimeout, c.callTimeout = try, call }
+}
 
 // WithRetry sets the number of tries per request (the first included) and the bounds
 // of the exponential backoff after a 5xx or a transport error.
@@ -59,6 +88,10 @@ func WithRetry(attempts int, baseDelay, maxDelay time.Duration) Option {
 		c.maxAttempts, c.baseDelay, c.maxDelay = attempts, baseDelay, maxDelay
 	}
 }
+
+// WithMaxAttempts sets the number of tries per request (the first included), keeping
+// the backoff.
+func WithMaxAttempts(attempts int) Option { return func(c *Client) { c.maxAttempts = attempts } }
 
 // WithMaxRetryAfter caps how long one 429 Retry-After may make the client wait.
 func WithMaxRetryAfter(d time.Duration) Option { return func(c *Client) { c.maxRetryAfter = d } }
@@ -101,9 +134,10 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		base:          u,
-		http:          &http.Client{Timeout: 60 * time.Second},
 		token:         token,
-		maxAttempts:   5,
+		tryTimeout:    DefaultTimeout,
+		callTimeout:   DefaultCallTimeout,
+		maxAttempts:   DefaultMaxAttempts,
 		baseDelay:     500 * time.Millisecond,
 		maxDelay:      30 * time.Second,
 		maxRetryAfter: 2 * time.Minute,
@@ -116,12 +150,27 @@ func NewClient(baseURL, token string, opts ...Option) (*Client, error) {
 		o(c)
 	}
 	switch {
-	case c.http == nil, c.sleep == nil, c.now == nil:
+	case c.httpSet && c.http == nil, c.sleep == nil, c.now == nil:
 		return nil, errors.New("konnect client: nil HTTP client, sleep or clock option")
-	case c.maxAttempts < 1, c.pageSize < 1, c.maxPages < 1, c.baseDelay < 0, c.maxDelay < 0, c.maxRetryAfter < 0:
-		return nil, errors.New("konnect client: retry and paging settings must be positive")
+	case c.maxAttempts < 1, c.pageSize < 1, c.maxPages < 1, c.baseDelay < 0, c.maxDelay < 0, c.maxRetryAfter < 0,
+		c.tryTimeout <= 0, c.callTimeout <= 0:
+		return nil, errors.New("konnect client: retry, timeout and paging settings must be positive")
+	}
+	if !c.httpSet {
+		c.http = newHTTPClient(c.tryTimeout)
 	}
 	return c, nil
+}
+
+// newHTTPClient is the default transport (proxy from the environment, HTTP/2) with
+// every wait of one try bounded: connecting, the TLS handshake and the response
+// headers. The body is read under the request's deadline.
+func newHTTPClient(try time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: try, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = try
+	t.ResponseHeaderTimeout = try
+	return &http.Client{Transport: t}
 }
 
 func isLoopback(host string) bool {
@@ -142,6 +191,12 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// noAnswerError is a try that got no response at all (a transport error).
+type noAnswerError struct{ err error }
+
+func (e *noAnswerError) Error() string { return e.err.Error() }
+func (e *noAnswerError) Unwrap() error { return e.err }
 
 // APIError is a response the API answered with an error status.
 type APIError struct {
@@ -194,31 +249,64 @@ func (c *Client) redactErr(err error) error {
 	return &redactedError{msg: c.redact(err.Error()), err: err}
 }
 
+// errCallDeadline is the cause of a request's context that ran out of time.
+var errCallDeadline = errors.New("call deadline")
+
 // get fetches path (relative to the base URL) with query and decodes the JSON body
-// into out, retrying 429 (after Retry-After), 5xx and transport errors. auth false
-// sends no token (availability.json needs none).
+// into out, retrying 429 (after Retry-After), 5xx and transport errors, all within the
+// call timeout. auth false sends no token (availability.json needs none).
 func (c *Client) get(ctx context.Context, path string, query url.Values, auth bool, out any) error {
 	u := *c.base
 	u.Path = c.base.Path + path
 	u.RawQuery = query.Encode()
+	parent := ctx
+	ctx, cancel := context.WithTimeoutCause(ctx, c.callTimeout, errCallDeadline)
+	defer cancel()
+	outOfTime := func() bool { return parent.Err() == nil && errors.Is(context.Cause(ctx), errCallDeadline) }
 	var lastErr error
+	noAnswers := 0
 	for attempt := 1; ; attempt++ {
 		wait, err := c.try(ctx, u.String(), path, auth, out)
 		if err == nil {
 			return nil
 		}
+		if outOfTime() {
+			return c.redactErr(c.deadlineErr(path, lastErr))
+		}
 		lastErr = err
+		if errors.As(err, new(*noAnswerError)) {
+			if noAnswers++; noAnswers >= maxNoAnswerTries && attempt < c.maxAttempts {
+				return c.redactErr(fmt.Errorf("%w (no answer in %d tries)", err, noAnswers))
+			}
+		}
 		if wait < 0 || attempt >= c.maxAttempts || ctx.Err() != nil {
 			break
 		}
 		if wait == 0 {
 			wait = c.backoff(attempt)
 		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			// The next try would start after the call timeout: give up now.
+			return c.redactErr(fmt.Errorf("%w (after %d tries; the next would start after the call timeout of %s)", lastErr, attempt, c.callTimeout))
+		}
 		if err := c.sleep(ctx, wait); err != nil {
+			if outOfTime() {
+				return c.redactErr(c.deadlineErr(path, lastErr))
+			}
 			return c.redactErr(fmt.Errorf("GET %s: waiting to retry after %v: %w", path, lastErr, err))
 		}
 	}
 	return c.redactErr(lastErr)
+}
+
+// deadlineErr is the error of a request that ran out of its call timeout; last is the
+// error of the try before, if one ended earlier. It is a context.DeadlineExceeded.
+func (c *Client) deadlineErr(path string, last error) error {
+	msg := fmt.Sprintf("GET %s: no answer within the call timeout of %s (every try and the waits between them included)", path, c.callTimeout)
+	if last != nil {
+		msg += "; the try before: " + last.Error()
+	}
+	return &redactedError{msg: msg, err: context.DeadlineExceeded}
 }
 
 // try makes one request. It returns the wait before a retry: negative when the error
@@ -237,8 +325,14 @@ func (c *Client) try(ctx context.Context, rawURL, path string, auth bool, out an
 		if ctx.Err() != nil {
 			return -1, fmt.Errorf("GET %s: %w", path, ctx.Err())
 		}
-		// *url.Error names the URL, which never holds the token; retry transport errors.
-		return 0, fmt.Errorf("GET %s: %w", path, err)
+		// *url.Error names the URL, which never holds the token. A name that does not
+		// exist will not exist in a second either (no network, a mistyped URL); other
+		// transport errors are retried.
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			return -1, fmt.Errorf("GET %s: %w", path, err)
+		}
+		return 0, &noAnswerError{fmt.Errorf("GET %s: %w", path, err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 == 2 {

@@ -152,7 +152,7 @@ func TestRetryStopsWhenContextEnds(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	client, err := NewClient(srv.URL, testToken, WithHTTPClient(srv.Client()), WithRetry(10, time.Hour, time.Hour),
-		WithSleep(func(ctx context.Context, d time.Duration) error { cancel(); return sleepContext(ctx, d) }))
+		WithTimeouts(time.Minute, 2*time.Hour), WithSleep(func(ctx context.Context, d time.Duration) error { cancel(); return sleepContext(ctx, d) }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -63,6 +64,15 @@ func (c *Collector) Collect(ctx context.Context) (snapshot.Konnect, []snapshot.S
 		return k, scopes
 	}
 
+	// The custom domains and availability do not depend on the networks: read them
+	// meanwhile, so an unreachable API costs one request's tries, not one per list.
+	var (
+		domains, avail snapshot.Scope
+		side           sync.WaitGroup
+	)
+	side.Go(func() { k.CustomDomains, domains = c.customDomains(ctx) })
+	side.Go(func() { k.Availability, avail = c.availability(ctx) })
+
 	nets, s := c.networks(ctx)
 	scopes = append(scopes, s)
 
@@ -80,10 +90,8 @@ func (c *Collector) Collect(ctx context.Context) (snapshot.Konnect, []snapshot.S
 	scopes = append(scopes, perNet...)
 	k.Networks = nets
 
-	k.CustomDomains, s = c.customDomains(ctx)
-	scopes = append(scopes, s)
-	k.Availability, s = c.availability(ctx)
-	scopes = append(scopes, s)
+	side.Wait()
+	scopes = append(scopes, domains, avail)
 
 	// Messages quote names and values from responses; none may carry the token.
 	for i := range scopes {
@@ -161,17 +169,27 @@ func roleHint(operation string) string {
 // their provider, Kong's account, data plane IPs, egress IPs, hostnames and api access.
 func (c *Collector) networks(ctx context.Context) ([]snapshot.KonnectNetwork, snapshot.Scope) {
 	s := c.scope(ServiceCloudGateways, "konnect.networks")
-	accounts, err := c.Client.ListProviderAccounts(ctx)
-	if err != nil {
-		record(&s, "list provider accounts", err)
+	// The three lists are independent: read them at once, and record their errors in
+	// this order.
+	var (
+		accounts                        []ProviderAccount
+		raw                             []Network
+		configs                         []Configuration
+		accountsErr, netsErr, configErr error
+		wg                              sync.WaitGroup
+	)
+	wg.Go(func() { accounts, accountsErr = c.Client.ListProviderAccounts(ctx) })
+	wg.Go(func() { raw, netsErr = c.Client.ListNetworks(ctx) })
+	wg.Go(func() { configs, configErr = c.Client.ListConfigurations(ctx) })
+	wg.Wait()
+	if accountsErr != nil {
+		record(&s, "list provider accounts", accountsErr)
 	}
-	raw, err := c.Client.ListNetworks(ctx)
-	if err != nil {
-		record(&s, "list networks", err)
+	if netsErr != nil {
+		record(&s, "list networks", netsErr)
 	}
-	configs, err := c.Client.ListConfigurations(ctx)
-	if err != nil {
-		record(&s, "list configurations", err)
+	if configErr != nil {
+		record(&s, "list configurations", configErr)
 	}
 
 	byAccount := make(map[string]ProviderAccount, len(accounts))

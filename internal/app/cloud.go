@@ -1,16 +1,20 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 
@@ -35,6 +39,8 @@ type AWSSource struct {
 	Regions []string `yaml:"regions"`
 	// Concurrency bounds the (account, region, service) units in flight.
 	Concurrency int `yaml:"concurrency"`
+	// CallLimits are max_attempts, timeout and call_timeout.
+	CallLimits `yaml:",inline"`
 }
 
 // AzureSource configures the Azure collector (sources.azure). Credentials come from
@@ -44,6 +50,8 @@ type AzureSource struct {
 	Subscriptions []string `yaml:"subscriptions"`
 	// Concurrency bounds the (subscription, resource type) units in flight.
 	Concurrency int `yaml:"concurrency"`
+	// CallLimits are max_attempts, timeout and call_timeout.
+	CallLimits `yaml:",inline"`
 }
 
 var (
@@ -93,26 +101,41 @@ func (s *AzureSource) validate() error {
 
 // newAWSCollector builds the AWS collector from sources.aws. The SDK's config loading
 // reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, so emulators and proxies work.
+// The credential chain's own calls (SSO, web identity, instance metadata) get the
+// same try timeouts and call deadline as the collector's.
 func newAWSCollector(ctx context.Context, log *slog.Logger, src AWSSource) (*awscollector.Collector, error) {
-	var opts []func(*awsconfig.LoadOptions) error
+	try := cmp.Or(src.timeout, awscollector.DefaultTimeout)
+	callTimeout := cmp.Or(src.callTimeout, awscollector.DefaultCallTimeout)
+	client := awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = try }).
+		WithTransportOptions(func(t *http.Transport) { t.TLSHandshakeTimeout, t.ResponseHeaderTimeout = try, try })
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithHTTPClient(client)}
 	if src.Profile != "" {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(src.Profile))
 	}
 	// The SDK's own log lines (retries, IMDS fallbacks) go to our logger at debug.
 	opts = append(opts, awsconfig.WithLogger(sdkLogger{log}))
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	lctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	cfg, err := awsconfig.LoadDefaultConfig(lctx, opts...)
 	if err != nil {
 		// The SDK names the profile or file; it never quotes a secret.
 		return nil, fmt.Errorf("AWS config: %w", err)
 	}
 	// Credentials that cannot be found are a setup mistake, not an unreadable scope:
-	// say so before any work (the chain's message names what it tried).
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return nil, fmt.Errorf("no usable AWS credentials (environment, profile, SSO or instance role): %w", err)
+	// say so before any work (the chain's message names what it tried). A chain that
+	// does not answer in time is a network problem: the first call of the collection
+	// meets it again and fails its scope as a timeout.
+	if _, err := cfg.Credentials.Retrieve(lctx); err != nil {
+		if lctx.Err() == nil || ctx.Err() != nil {
+			return nil, fmt.Errorf("no usable AWS credentials (environment, profile, SSO or instance role): %w", err)
+		}
+		log.Warn("AWS credentials: no answer within the call timeout", "call_timeout", callTimeout)
 	}
 	c := &awscollector.Collector{
 		Config: cfg, RoleARN: src.RoleARN, OrgRoleName: src.OrgRoleName, ExternalID: src.ExternalID,
 		Regions: src.Regions, Concurrency: src.Concurrency, Logger: log,
+		MaxAttempts: src.MaxAttempts, Timeout: src.timeout, CallTimeout: src.callTimeout,
 	}
 	c.Progress = throttledProgress(log, "aws", func(p awscollector.Progress) []any {
 		return []any{"accounts", p.Accounts, "regions", p.Regions, "units", fmt.Sprintf("%d/%d", p.Done, p.Total), "calls", p.Calls, "incomplete", p.Failed}
@@ -126,7 +149,10 @@ func newAzureCollector(log *slog.Logger, src AzureSource) (*azure.Collector, err
 	if err != nil {
 		return nil, fmt.Errorf("Azure credential: %w", err)
 	}
-	c := &azure.Collector{Credential: cred, Subscriptions: src.Subscriptions, Concurrency: src.Concurrency, Logger: log}
+	c := &azure.Collector{
+		Credential: cred, Subscriptions: src.Subscriptions, Concurrency: src.Concurrency, Logger: log,
+		MaxAttempts: src.MaxAttempts, Timeout: src.timeout, CallTimeout: src.callTimeout,
+	}
 	report := throttledProgress(log, "azure", func(p [2]int) []any {
 		return []any{"units", fmt.Sprintf("%d/%d", p[0], p[1])}
 	}, func(p [2]int) bool { return p[0] == p[1] })

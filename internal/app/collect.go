@@ -280,14 +280,28 @@ func newKonnectCollector(cfg Config, urlFlag string) (*konnect.Collector, error)
 		}
 	}
 	token, err := cfg.konnectToken()
+	if err != nil && src.TokenFile == "" {
+		// Neither KONNECT_TOKEN nor token_file: say both ways to go on.
+		return nil, fmt.Errorf("no Konnect token for sources.konnect%s: set %s (a personal or system account access token) or sources.konnect.token_file; "+
+			"without Konnect API access, drop sources.konnect and declare the Konnect side under a top-level konnect: key (README, \"First real scan\")",
+			lineSuffix(cfg.Sources.lines["konnect"]), KonnectTokenEnv)
+	}
 	if err != nil {
 		return nil, err
 	}
-	client, err := konnect.NewClient(base, token)
+	client, err := konnect.NewClient(base, token, src.clientOptions()...)
 	if err != nil {
 		return nil, err
 	}
 	return &konnect.Collector{Client: client, Org: src.Org}, nil
+}
+
+// lineSuffix is " (line N)", or "" for an unknown line.
+func lineSuffix(line int) string {
+	if line <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (line %d)", line)
 }
 
 // newDNSCollector builds the DNS collector from sources.dns: its server (port 53

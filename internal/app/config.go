@@ -64,6 +64,8 @@ type KonnectSource struct {
 	TokenFile string `yaml:"token_file"`
 	// Org is the organization id recorded in the scopes.
 	Org string `yaml:"org"`
+	// CallLimits are max_attempts, timeout and call_timeout.
+	CallLimits `yaml:",inline"`
 }
 
 // DNSSource configures the DNS collector.
@@ -160,6 +162,7 @@ func (s *Sources) validate() error {
 	if s.Azure != nil {
 		errs = append(errs, s.Azure.validate())
 	}
+	errs = append(errs, s.validateLimits())
 	return errors.Join(errs...)
 }
 
@@ -182,7 +185,8 @@ func (s *Sources) unavailable() []string {
 	return out
 }
 
-// sourceLines maps each key under the top-level sources key of a config to its line.
+// sourceLines maps each key under the top-level sources key of a config to its line,
+// and each key of a source to its line as "<source>.<key>".
 func sourceLines(data []byte) map[string]int {
 	var doc yaml.Node
 	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
@@ -196,7 +200,13 @@ func sourceLines(data []byte) map[string]int {
 		}
 		src := top.Content[i+1]
 		for j := 0; j+1 < len(src.Content); j += 2 {
-			lines[src.Content[j].Value] = src.Content[j].Line
+			name := src.Content[j].Value
+			lines[name] = src.Content[j].Line
+			if body := src.Content[j+1]; body.Kind == yaml.MappingNode {
+				for k := 0; k+1 < len(body.Content); k += 2 {
+					lines[name+"."+body.Content[k].Value] = body.Content[k].Line
+				}
+			}
 		}
 	}
 	return lines

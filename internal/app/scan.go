@@ -3,7 +3,10 @@ package app
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
@@ -26,6 +29,11 @@ type ScanOptions struct {
 // options, config and rules are settled before anything is collected, so a mistake
 // costs no API calls. A scan stopped through ctx returns ErrInterrupted.
 func Scan(ctx context.Context, opts ScanOptions) (*Report, error) {
+	if opts.Config != "" {
+		if _, err := os.Stat(opts.Config); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no config %s: dcgw-scan init writes a starting one (then keep the sources you use), or name another with --config", opts.Config)
+		}
+	}
 	s, err := opts.setup()
 	if err != nil {
 		return nil, err

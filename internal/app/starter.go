@@ -16,6 +16,11 @@ sources:
     # token_file: konnect-token
     # Your organization id, recorded in the snapshot's scopes.
     # org: 00000000-0000-0000-0000-000000000000
+    # Tries of a throttled call, one try's connect and response-header timeout, and
+    # one call's deadline, retries included (also under aws and azure).
+    # max_attempts: 10
+    # timeout: 30s
+    # call_timeout: 3m
   dns:
     # The resolver (host or host:port); empty: the system's.
     # server: 1.1.1.1
