@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"reflect"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"sort"
 	"strings"
@@ -330,12 +333,41 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *Input) (*Result, error) 
 	return res, nil
 }
 
+// groupWorkers is how many groups evaluate at once: parallelism, unless the live heap
+// (the input, mostly) already takes more than 2/5 of the soft memory limit. Each group
+// evaluating holds its own intermediate values; two at once on a large estate leave the
+// garbage collector so little room under the limit that it runs nearly nonstop, and one
+// at a time is then as fast (the idle core marks) with a lower peak. Measured on the
+// 10k synthetic estate, 2 cores, the limit 900 MiB: wall 22.3/21.8 s in parallel, 22.7/21.6 s
+// one at a time; CPU 36.0/35.3 s against 32.9/31.7 s; peak RSS 1035 against 955 MB.
+func groupWorkers(parallelism int, live, limit uint64) int {
+	if parallelism > 1 && limit > 0 && live > limit/5*2 {
+		return 1
+	}
+	return parallelism
+}
+
+// heapNow is the live heap as of the last garbage collection and the soft memory
+// limit (0 when there is none).
+func heapNow() (live, limit uint64) {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		live = s[0].Value.Uint64()
+	}
+	if l := debug.SetMemoryLimit(-1); l > 0 && l < math.MaxInt64 {
+		limit = uint64(l)
+	}
+	return live, limit
+}
+
 // evalGroups evaluates every group, up to e.parallelism at once, taking them in the
 // order of e.groups. Each group fills its own rules' entries of perRule. A failure
 // stops the groups still running; the error reported is that of the first group (in
 // that order) that failed on its own, not one stopped because another failed.
 func (e *Engine) evalGroups(ctx context.Context, in *Input, perRule [][]Finding) error {
-	workers := min(e.parallelism, len(e.groups))
+	live, limit := heapNow()
+	workers := groupWorkers(min(e.parallelism, len(e.groups)), live, limit)
 	if workers <= 1 {
 		for _, g := range e.groups {
 			if err := e.evalGroup(ctx, g, in, perRule); err != nil {

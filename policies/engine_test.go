@@ -1013,3 +1013,22 @@ func TestEvaluateParallelError(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupWorkers(t *testing.T) {
+	t.Parallel()
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		par         int
+		live, limit uint64
+		want        int
+	}{
+		{2, 60 * mib, 900 * mib, 2},  // a small estate: groups in parallel
+		{2, 560 * mib, 900 * mib, 1}, // the 10k estate: one at a time
+		{2, 560 * mib, 0, 2},         // no limit (GOMEMLIMIT=off): no reason to hold back
+		{1, 10 * mib, 900 * mib, 1},
+	} {
+		if got := groupWorkers(tc.par, tc.live, tc.limit); got != tc.want {
+			t.Errorf("groupWorkers(%d, %d MiB, %d MiB) = %d, want %d", tc.par, tc.live/mib, tc.limit/mib, got, tc.want)
+		}
+	}
+}
