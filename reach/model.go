@@ -82,6 +82,9 @@ type Options struct {
 	// does not read them (the engine: input.reach leaves them out). Trace still answers
 	// for them.
 	CrossNetworkOnly bool `json:"cross_network_only,omitempty"`
+	// TraceOnly builds what Trace reads and no flows (Flows is empty): for a caller that
+	// asks one question, such as `dcgw-scan path`.
+	TraceOnly bool `json:"trace_only,omitempty"`
 }
 
 // Source is where an admitted flow comes from.
@@ -259,7 +262,9 @@ func Build(snap *snapshot.Snapshot, opts Options) *Model {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(m.dests[a].out.Key, m.dests[b].out.Key) })
-	m.flows = m.evaluate(order, runtime.GOMAXPROCS(0))
+	if !opts.TraceOnly {
+		m.flows = m.evaluate(order, runtime.GOMAXPROCS(0))
+	}
 	return m
 }
 

@@ -120,6 +120,10 @@ func runTraceCases(t *testing.T, tests []traceCase) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			v := Build(tc.snap, Options{}).Trace(tc.q)
+			// A model built for Trace alone (no flows) gives the same answer.
+			if diff := cmp.Diff(v, Build(tc.snap, Options{TraceOnly: true}).Trace(tc.q)); diff != "" {
+				t.Errorf("Trace with TraceOnly differs (-full +trace-only):\n%s", diff)
+			}
 			if v.Admitted != tc.admitted {
 				t.Errorf("admitted = %v, want %v (reason %q)", v.Admitted, tc.admitted, v.Reason)
 			}

@@ -116,8 +116,12 @@ func unknownTo(to, path string, doc *snapshot.Document, reason string) error {
 }
 
 // reachOptions are the model's options from the config's rule parameters, as the rules
-// see them.
-func reachOptions(cfg Config) reach.Options { return cfg.Params.ReachOptions() }
+// see them; path asks one question, so the model builds no flows.
+func reachOptions(cfg Config) reach.Options {
+	o := cfg.Params.ReachOptions()
+	o.TraceOnly = true
+	return o
+}
 
 // query validates the question.
 func (o PathOptions) query() (reach.Query, error) {
