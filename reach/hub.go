@@ -85,11 +85,12 @@ func (ix *index) hubLinks() []HubLink {
 				if !p.IsValid() {
 					continue
 				}
-				i := slices.IndexFunc(st.winners(p), func(e *rentry) bool { return !e.drop && slices.Contains(e.targetIDs, ka) })
+				ws := st.winners(p)
+				i := slices.IndexFunc(ws, func(e *rentry) bool { return !e.drop && slices.Contains(e.targetIDs, ka) })
 				if i < 0 {
 					continue
 				}
-				e := st.winners(p)[i]
+				e := ws[i]
 				h := st.hop(e)
 				if !slices.ContainsFunc(path, func(x Hop) bool { return x.Key == h.Key }) {
 					path = append(path, h)
