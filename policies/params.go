@@ -45,9 +45,11 @@ type Params struct {
 	// distribution: a public name that reaches one is at an edge. The default lists CDN
 	// services' domains; a config that sets it replaces the list.
 	ExternalEdges []string `json:"external_edges" yaml:"external_edges"`
-	// AzureDefaultKonnectCIDR is the range a Konnect network on Azure takes unless told
-	// otherwise; DCGW-CIDR-008 checks VNets against it when the snapshot has no Azure
-	// Konnect network yet (planning a peering).
+	// AzureDefaultKonnectCIDR is the range planned for a Konnect network on Azure;
+	// DCGW-CIDR-008 checks VNets against it when the snapshot has no Azure Konnect
+	// network yet (planning a peering). Empty by default: Konnect's UI proposes
+	// 10.0.0.0/16, which is also Azure's default VNet space, so a default here would
+	// flag every default VNet of a customer who plans no DCGW on Azure.
 	AzureDefaultKonnectCIDR string `json:"azure_default_konnect_cidr" yaml:"azure_default_konnect_cidr"`
 	// Custom is free-form data for custom rules, at data.config.custom.
 	Custom map[string]any `json:"custom,omitempty" yaml:"custom"`

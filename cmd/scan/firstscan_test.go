@@ -15,6 +15,7 @@ import (
 	"github.com/dcgw-scan/dcgw-scan/collectors/konnect"
 	"github.com/dcgw-scan/dcgw-scan/internal/app"
 	"github.com/dcgw-scan/dcgw-scan/internal/awstest"
+	"github.com/dcgw-scan/dcgw-scan/policies"
 	"github.com/dcgw-scan/dcgw-scan/snapshot"
 )
 
@@ -230,6 +231,7 @@ func TestReadmeDefaults(t *testing.T) {
 		fmt.Sprintf("| `max_attempts` | `%d` |", awscollector.DefaultMaxAttempts),
 		fmt.Sprintf("| `timeout` | `%s` |", shortDuration(awscollector.DefaultTimeout)),
 		fmt.Sprintf("| `call_timeout` | `%s` |", shortDuration(awscollector.DefaultCallTimeout)),
+		fmt.Sprintf("| `azure_default_konnect_cidr` | `%q` (off) |", policies.DefaultParams().AzureDefaultKonnectCIDR),
 	} {
 		if !strings.Contains(readme, want) {
 			t.Errorf("README.md does not say %q", want)

@@ -2,8 +2,8 @@
 # title: Azure VNet overlaps the Konnect Azure network range
 # description: >-
 #   An Azure VNet uses addresses of the Konnect network's CIDR on Azure (the CIDR of
-#   each Azure Dedicated Cloud Gateway network in the snapshot; when there is none,
-#   azure_default_konnect_cidr, Konnect's default 10.0.0.0/16). Azure refuses to peer VNets whose address spaces
+#   each Azure Dedicated Cloud Gateway network in the snapshot; when there is none, the
+#   range planned in azure_default_konnect_cidr, off unless set). Azure refuses to peer VNets whose address spaces
 #   overlap, so this VNet can never be peered with Kong, and a hub cannot route to it.
 #   VNets already connected to Kong are left to DCGW-CIDR-001, which reports the same
 #   overlap as critical.
